@@ -1,0 +1,102 @@
+package dev.clinfer.api;
+
+/**
+ * Element types of tensors, numbered as in the ONNX {@code TensorProto.DataType} enum.
+ */
+public enum DataType {
+    FLOAT(1, 4, "float32"),
+    UINT8(2, 1, "uint8"),
+    INT8(3, 1, "int8"),
+    UINT16(4, 2, "uint16"),
+    INT16(5, 2, "int16"),
+    INT32(6, 4, "int32"),
+    INT64(7, 8, "int64"),
+    STRING(8, 0, "string"),
+    BOOL(9, 1, "bool"),
+    FLOAT16(10, 2, "float16"),
+    DOUBLE(11, 8, "float64"),
+    UINT32(12, 4, "uint32"),
+    UINT64(13, 8, "uint64"),
+    BFLOAT16(16, 2, "bfloat16");
+
+    private final int onnxCode;
+    private final int byteSize;
+    private final String displayName;
+
+    DataType(int onnxCode, int byteSize, String displayName) {
+        this.onnxCode = onnxCode;
+        this.byteSize = byteSize;
+        this.displayName = displayName;
+    }
+
+    /** @return the ONNX {@code TensorProto.DataType} number */
+    public int onnxCode() {
+        return onnxCode;
+    }
+
+    /** @return bytes per element (0 for {@link #STRING}, which has no fixed size) */
+    public int byteSize() {
+        return byteSize;
+    }
+
+    /** @return the numpy-style name, e.g. {@code float32} */
+    public String displayName() {
+        return displayName;
+    }
+
+    /** @return true for float16, bfloat16, float32 and float64 */
+    public boolean isFloatingPoint() {
+        return this == FLOAT || this == DOUBLE || this == FLOAT16 || this == BFLOAT16;
+    }
+
+    /** @return true for the signed and unsigned integer types (not bool) */
+    public boolean isInteger() {
+        switch (this) {
+            case UINT8: case INT8: case UINT16: case INT16: case INT32: case INT64: case UINT32: case UINT64:
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /** @return true for the unsigned integer types */
+    public boolean isUnsigned() {
+        return this == UINT8 || this == UINT16 || this == UINT32 || this == UINT64;
+    }
+
+    /**
+     * Looks up a type by its ONNX number.
+     *
+     * @param code the {@code TensorProto.DataType} value
+     * @return the type, or null when clinfer does not know the number
+     */
+    public static DataType fromOnnx(int code) {
+        for (DataType t : values()) {
+            if (t.onnxCode == code) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Parses a numpy-style name ({@code float32}) or enum name ({@code FLOAT}).
+     *
+     * @param name the name
+     * @return the type
+     * @throws IllegalArgumentException for an unknown name
+     */
+    public static DataType parse(String name) {
+        for (DataType t : values()) {
+            if (t.displayName.equalsIgnoreCase(name) || t.name().equalsIgnoreCase(name)) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("unknown data type '" + name + "'");
+    }
+
+    @Override
+    public String toString() {
+        return displayName;
+    }
+}
