@@ -20,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Logger;
 
 /**
  * A loaded model, ready to run. Thread-safe: many threads may call {@link #run} at once; each
@@ -34,8 +33,6 @@ import java.util.logging.Logger;
  * }</pre>
  */
 public final class Session implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(Session.class.getName());
-
     private final Model model;
     private final SessionOptions options;
     private final ComputePool compute;
@@ -44,6 +41,8 @@ public final class Session implements AutoCloseable {
     private final ExecutionPlan plan;
     private final ModelInfo info;
     private final String deviceDescription;
+    private final dev.clinfer.spi.Backend backend;
+    private final dev.clinfer.spi.PreparedGraph prepared;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Session(Model model, SessionOptions options) {
@@ -58,7 +57,11 @@ public final class Session implements AutoCloseable {
             GraphOptimizer.Report report = GraphOptimizer.run(model.graph(), OpRegistry.defaultRegistry(),
                     interpreter.loadTimeContext(), this.options.optimize());
             this.plan = new ExecutionPlan(model.graph(), OpRegistry.defaultRegistry());
-            this.deviceDescription = chooseDevice(this.options);
+            DeviceChoice choice = DeviceChoice.open(this.options);
+            this.backend = choice.backend();
+            this.prepared = backend == null ? null : backend.prepare(model.graph(),
+                    new dev.clinfer.cpu.JavaHostLane(interpreter, OpRegistry.defaultRegistry(), this.options.threads()));
+            this.deviceDescription = choice.description();
             Graph g = model.graph();
             this.info = new ModelInfo(
                     (model.producerName() + " " + model.producerVersion()).trim(), model.irVersion(), model.opsets(),
@@ -70,19 +73,6 @@ public final class Session implements AutoCloseable {
             compute.close();
             throw e;
         }
-    }
-
-    private static String chooseDevice(SessionOptions o) {
-        String d = o.device().toLowerCase();
-        if (d.equals("java") || d.equals("cpu")) {
-            return "java (thread pool, " + o.threads() + " threads)";
-        }
-        String why = "no OpenCL backend is available in this build";
-        if (o.strict()) {
-            throw new DeviceException("device '" + o.device() + "' requested in strict mode, but " + why);
-        }
-        LOG.info("device '" + o.device() + "': " + why + "; using the Java CPU path");
-        return "java (thread pool, " + o.threads() + " threads; fallback from '" + o.device() + "')";
     }
 
     /**
@@ -140,6 +130,16 @@ public final class Session implements AutoCloseable {
         return deviceDescription;
     }
 
+    /** @return node name to the lane that runs it ("java" for everything on the Java CPU path) */
+    public Map<String, String> placement() {
+        if (prepared != null) {
+            return prepared.placement();
+        }
+        Map<String, String> m = new LinkedHashMap<>();
+        model.graph().nodes().forEach(n -> m.put(n.name(), "java"));
+        return m;
+    }
+
     /** @return options the session was created with (a copy) */
     public SessionOptions options() {
         return options.copy();
@@ -178,7 +178,7 @@ public final class Session implements AutoCloseable {
             check(vi, t);
             in[i] = t;
         }
-        Tensor[] out = interpreter.run(plan, in);
+        Tensor[] out = prepared != null ? prepared.run(in) : interpreter.run(plan, in);
         Map<String, Tensor> named = new LinkedHashMap<>();
         for (int i = 0; i < out.length; i++) {
             named.put(g.outputs().get(i).name(), out[i]);
@@ -225,6 +225,12 @@ public final class Session implements AutoCloseable {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            if (prepared != null) {
+                prepared.close();
+            }
+            if (backend != null) {
+                backend.close();
+            }
             compute.close();
             buffers.clear();
         }

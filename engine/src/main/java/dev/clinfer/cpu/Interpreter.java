@@ -49,6 +49,24 @@ public final class Interpreter {
         }
     }
 
+    /**
+     * Runs one node outside any plan (for backends that hand single nodes to the CPU lane).
+     *
+     * @param node   the node
+     * @param op     its operator
+     * @param inputs its inputs
+     * @return its outputs
+     */
+    public Tensor[] runNode(Node node, dev.clinfer.ops.Operator op, Tensor[] inputs) {
+        try {
+            return op.run(node, inputs, new Frame(null, null, new RunMemory(null)));
+        } catch (ClinferException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new ExecutionException(node + " failed: " + e, e);
+        }
+    }
+
     /** A context with no frame, for constant folding at load time. */
     public ExecContext loadTimeContext() {
         return new Frame(null, null, new RunMemory(null));

@@ -14,6 +14,15 @@ public interface ClKernel extends AutoCloseable {
     /** @param i index @param v float argument @return this */
     ClKernel arg(int i, float v);
 
+    /**
+     * Sets an {@code intN} vector argument (N = 2, 4, 8 or 16; pad with zeros).
+     *
+     * @param i index
+     * @param v the lanes
+     * @return this
+     */
+    ClKernel argInts(int i, int[] v);
+
     /** @param i index @param bytes size of a __local argument @return this */
     ClKernel argLocal(int i, long bytes);
 

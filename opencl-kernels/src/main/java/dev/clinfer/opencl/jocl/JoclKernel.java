@@ -47,6 +47,12 @@ final class JoclKernel implements ClKernel {
     }
 
     @Override
+    public ClKernel argInts(int i, int[] v) {
+        JoclBinding.check(CL.clSetKernelArg(kernel, i, (long) Sizeof.cl_int * v.length, Pointer.to(v)), name + " arg " + i);
+        return this;
+    }
+
+    @Override
     public ClKernel argLocal(int i, long bytes) {
         JoclBinding.check(CL.clSetKernelArg(kernel, i, bytes, null), name + " local arg " + i);
         return this;

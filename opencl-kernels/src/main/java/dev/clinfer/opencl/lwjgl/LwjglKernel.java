@@ -44,6 +44,14 @@ final class LwjglKernel implements ClKernel {
     }
 
     @Override
+    public ClKernel argInts(int i, int[] v) {
+        try (org.lwjgl.system.MemoryStack stack = org.lwjgl.system.MemoryStack.stackPush()) {
+            LwjglBinding.check(CL10.clSetKernelArg(kernel, i, stack.ints(v)), name + " arg " + i);
+        }
+        return this;
+    }
+
+    @Override
     public ClKernel argLocal(int i, long bytes) {
         LwjglBinding.check(CL10.clSetKernelArg(kernel, i, bytes), name + " local arg " + i);
         return this;
