@@ -56,6 +56,9 @@ public final class RecurrentOps {
             double[] z = new double[batch * hid];
             double[] rg = new double[batch * hid];
             for (int b = 0; b < batch; b++) {
+                if (!active[b]) {
+                    continue; // its time index may be out of range (reverse direction past its length)
+                }
                 int xo = (time[b] * batch + b) * 3 * hid;
                 for (int j = 0; j < hid; j++) {
                     z[b * hid + j] = f.apply(L.clip(xw[xo + j] + hzr[b * 2 * hid + j] + L.bias[rb + j]));

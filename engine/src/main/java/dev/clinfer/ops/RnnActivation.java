@@ -35,9 +35,11 @@ public interface RnnActivation {
                 all.addAll(List.of(defaults));
             }
         } else if (names.size() == perDir && dirs == 2) {
-            // A list for one direction only: the reference implementations reuse it for both.
-            all.addAll(names);
-            all.addAll(names);
+            // A list for one direction only: lenient, reuse it (and its alpha/beta) for both.
+            RnnActivation[] one = parse(node, perDir, 1, defaults);
+            RnnActivation[] both = java.util.Arrays.copyOf(one, 2 * perDir);
+            System.arraycopy(one, 0, both, perDir, perDir);
+            return both;
         } else if (names.size() == perDir * dirs) {
             all.addAll(names);
         } else {
