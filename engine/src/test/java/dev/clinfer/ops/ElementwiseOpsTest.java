@@ -151,4 +151,23 @@ class ElementwiseOpsTest {
         ElementwiseBroadcast same = ElementwiseBroadcast.of(null, new long[] {2, 3, 4}, new long[] {2, 3, 4});
         assertEquals(24, same.innerLength());
     }
+
+    @Test
+    void longRunsCrossBlockBoundaries() {
+        // Runs longer than the kernels' block size, with one side broadcast along the run.
+        int n = 2500;
+        float[] a = seq(3 * n, 0.25f);
+        float[] b = {1, -2, 3};
+        Tensor out = run1("Mul", Tensor.of(b, 3, 1), Tensor.of(a, 3, n));
+        float[] want = new float[3 * n];
+        for (int i = 0; i < 3 * n; i++) {
+            want[i] = b[i / n] * a[i];
+        }
+        assertArrayEquals(want, out.toFloatArray());
+        Tensor relu = run1("Relu", Tensor.of(a, 3 * n));
+        for (int i = 0; i < 3 * n; i++) {
+            want[i] = Math.max(a[i], 0);
+        }
+        assertArrayEquals(want, relu.toFloatArray());
+    }
 }
