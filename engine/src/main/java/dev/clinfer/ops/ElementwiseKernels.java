@@ -5,6 +5,7 @@ import dev.clinfer.api.InvalidInputException;
 import dev.clinfer.api.Tensor;
 import dev.clinfer.ir.Node;
 
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
@@ -64,8 +65,9 @@ public final class ElementwiseKernels {
         }
         DataType ta = a.dataType();
         DataType tb = b.dataType();
-        if (ta == DataType.FLOAT && tb == DataType.FLOAT && outType == DataType.FLOAT && op.fast() != FloatFast.NONE) {
-            floatBinary(plan, a.floats(), b.floats(), out.floats(), op.fast(), ctx);
+        if (ta == DataType.FLOAT && tb == DataType.FLOAT && (outType == DataType.FLOAT || outType == DataType.BOOL)
+                && (op.fast() != FloatFast.NONE || op.dbl() != null)) {
+            floatBinary(plan, a.floats(), b.floats(), out, op, ctx);
             return out;
         }
         if (ta.isFloatingPoint() || tb.isFloatingPoint()) {
@@ -109,24 +111,43 @@ public final class ElementwiseKernels {
     }
 
     /**
-     * The float32 fast path: each chunk streams its runs through small blocks (bulk copies from
+     * The float32 path (hand-written loops for the arithmetic, the op's double form otherwise;
+     * float or bool output): each chunk streams its runs through small blocks (bulk copies from
      * and to the direct buffers), so nothing tensor-sized is allocated and the blocks stay in cache.
      */
-    private static void floatBinary(ElementwiseBroadcast plan, FloatBuffer fa, FloatBuffer fb, FloatBuffer fo,
-                                    FloatFast f, ExecContext ctx) {
+    private static void floatBinary(ElementwiseBroadcast plan, FloatBuffer fa, FloatBuffer fb, Tensor out,
+                                    BinaryOp op, ExecContext ctx) {
         int sa = plan.innerStride(0);
         int sb = plan.innerStride(1);
-        ctx.parallelFor(plan.size(), CHEAP, (s, e) -> {
+        boolean toBool = out.dataType() == DataType.BOOL;
+        FloatFast fast = toBool ? FloatFast.NONE : op.fast();
+        DoubleBinaryOperator g = op.dbl();
+        FloatBuffer fo = toBool ? null : out.floats();
+        ByteBuffer bo = toBool ? out.buffer() : null;
+        ctx.parallelFor(plan.size(), fast == FloatFast.NONE ? CHEAP * 4 : CHEAP, (s, e) -> {
             float[] x = new float[BLOCK];
             float[] y = new float[BLOCK];
             float[] z = new float[BLOCK];
+            byte[] zb = toBool ? new byte[BLOCK] : null;
             plan.forRange(s, e, (o, offs, len) -> {
                 for (int p = 0; p < len; p += BLOCK) {
                     int l = Math.min(BLOCK, len - p);
                     fa.get(offs[0] + p * sa, x, 0, sa == 0 ? 1 : l);
                     fb.get(offs[1] + p * sb, y, 0, sb == 0 ? 1 : l);
-                    floatRun(f, x, 0, sa, y, 0, sb, z, 0, l);
-                    fo.put(o + p, z, 0, l);
+                    if (fast != FloatFast.NONE) {
+                        floatRun(fast, x, 0, sa, y, 0, sb, z, 0, l);
+                        fo.put(o + p, z, 0, l);
+                    } else if (toBool) {
+                        for (int i = 0; i < l; i++) {
+                            zb[i] = (byte) (g.applyAsDouble(x[i * sa], y[i * sb]) != 0 ? 1 : 0);
+                        }
+                        bo.put(o + p, zb, 0, l);
+                    } else {
+                        for (int i = 0; i < l; i++) {
+                            z[i] = (float) g.applyAsDouble(x[i * sa], y[i * sb]);
+                        }
+                        fo.put(o + p, z, 0, l);
+                    }
                 }
             });
         });

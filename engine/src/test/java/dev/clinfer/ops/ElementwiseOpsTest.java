@@ -114,6 +114,9 @@ class ElementwiseOpsTest {
         Tensor lt = run1("LessOrEqual", Tensor.ofInts(new int[] {1, 2, 3}, 3), Tensor.ofInts(new int[] {2}, 1));
         assertEquals(DataType.BOOL, lt.dataType());
         assertArrayEquals(new long[] {1, 1, 0}, lt.toLongArray());
+        Tensor gt = run1("Greater", Tensor.of(new float[] {-1, 0.5f, 2, Float.NaN}, 4), Tensor.scalar(0.5f));
+        assertEquals(DataType.BOOL, gt.dataType());
+        assertArrayEquals(new long[] {0, 0, 1, 0}, gt.toLongArray());
         Tensor x = Tensor.ofBooleans(new boolean[] {true, true, false, false}, 2, 2);
         Tensor y = Tensor.ofBooleans(new boolean[] {true, false}, 2);
         assertArrayEquals(new long[] {1, 0, 0, 0}, run1("And", x, y).toLongArray());
