@@ -38,6 +38,13 @@ final class SampleModel {
     record Prediction(String label, float probability) {
     }
 
+    static {
+        // Drawing text must never need a display, also when the CLI is embedded rather than run by main().
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
+    }
+
     private SampleModel() {
     }
 
