@@ -63,7 +63,7 @@ public final class InfoCommand implements Callable<Integer> {
             int loaded = m.opHistogram().values().stream().mapToInt(Integer::intValue).sum();
             out.printf(Locale.ROOT, "nodes:       %d as loaded, %d after passes (%d folded into constants, %d dead "
                     + "nodes removed)%n", loaded, m.nodesAfterPasses(), m.foldedNodes(), m.removedNodes());
-            out.println("op types (as loaded):");
+            out.println("op types (as loaded):" + (m.opHistogram().isEmpty() ? " (none)" : ""));
             int width = m.opHistogram().keySet().stream().mapToInt(String::length).max().orElse(0);
             for (Map.Entry<String, Integer> e : m.opHistogram().entrySet()) {
                 out.printf(Locale.ROOT, "  %-" + width + "s %6d%n", e.getKey(), e.getValue());
