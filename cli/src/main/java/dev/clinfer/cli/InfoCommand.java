@@ -59,7 +59,10 @@ public final class InfoCommand implements Callable<Integer> {
             for (TensorInfo t : m.outputs()) {
                 out.println("  " + t);
             }
-            out.printf(Locale.ROOT, "parameters:  %,d%n", m.parameterCount());
+            int constants = m.opHistogram().getOrDefault("Constant", 0);
+            // paddle2onnx and some other exporters store weights in Constant nodes, not initializers.
+            out.printf(Locale.ROOT, "parameters:  %,d%s%n", m.parameterCount(), m.parameterCount() == 0 && constants > 0
+                    ? " in initializers (this model keeps its weights in " + constants + " Constant nodes)" : "");
             int loaded = m.opHistogram().values().stream().mapToInt(Integer::intValue).sum();
             out.printf(Locale.ROOT, "nodes:       %d as loaded, %d after passes (%d folded into constants, %d dead "
                     + "nodes removed)%n", loaded, m.nodesAfterPasses(), m.foldedNodes(), m.removedNodes());
