@@ -14,10 +14,22 @@ public final class DeviceOptions {
     private String device;
     private Integer threads;
 
+    @Option(names = "--binding", paramLabel = "B",
+            description = "OpenCL binding: auto, jocl or lwjgl. Default: $CLINFER_BINDING, else auto.")
+    String binding;
+
+    @Option(names = "--strict", description = "Fail instead of falling back to another device or the Java CPU lane.")
+    boolean strict;
+
+    @Option(names = "--cpu-op", paramLabel = "OP",
+            description = "Keep this op type on the Java CPU lane even on an OpenCL device (repeatable; for testing fallback).")
+    java.util.List<String> cpuOps = new java.util.ArrayList<>();
+
     /** @param d the device preference, passed on to {@link SessionOptions#device(String)} */
     @Option(names = "--device", paramLabel = "D",
-            description = "Device: java (the pure-Java CPU path), auto (best available), or an OpenCL choice "
-                    + "(gpu, opencl-cpu, PLATFORM:DEVICE). Default: $CLINFER_DEVICE, else auto.")
+            description = "Device: auto (an OpenCL GPU, else an OpenCL CPU device, else Java), gpu, opencl-cpu, "
+                    + "PLATFORM:DEVICE (see 'clinfer devices'), or java (the pure-Java CPU path). "
+                    + "Default: $CLINFER_DEVICE, else auto.")
     void device(String d) {
         if (d.isBlank()) {
             throw new ParameterException(mixee.commandLine(), "--device needs a value such as java or auto");
@@ -44,6 +56,11 @@ public final class DeviceOptions {
         if (threads != null) {
             o.threads(threads);
         }
+        if (binding != null) {
+            o.binding(binding);
+        }
+        o.strict(strict);
+        cpuOps.forEach(o::cpuOnlyOp);
         return o;
     }
 }
