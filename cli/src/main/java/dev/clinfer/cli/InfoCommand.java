@@ -72,8 +72,28 @@ public final class InfoCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "  %-" + width + "s %6d%n", e.getKey(), e.getValue());
             }
             printMemory(out, m);
+            printPlacement(out, session);
         }
         return 0;
+    }
+
+    /** Which lane runs each node: counts per lane, and the op types left on the Java CPU lane. */
+    private static void printPlacement(PrintWriter out, Session session) {
+        Map<String, String> placement = session.placement();
+        Map<String, Integer> perLane = new java.util.TreeMap<>();
+        placement.values().forEach(l -> perLane.merge(l, 1, Integer::sum));
+        out.println("placement (" + placement.size() + " nodes after passes):");
+        perLane.forEach((lane, n) -> out.printf(Locale.ROOT, "  %-24s %d nodes%n", lane, n));
+        if (perLane.size() > 1) {
+            Map<String, Integer> cpuOps = new java.util.TreeMap<>();
+            Map<String, String> opOf = session.nodeOpTypes();
+            placement.forEach((node, lane) -> {
+                if (lane.equals("java")) {
+                    cpuOps.merge(opOf.getOrDefault(node, "?"), 1, Integer::sum);
+                }
+            });
+            out.println("  on the Java CPU lane: " + cpuOps);
+        }
     }
 
     private static void printMemory(PrintWriter out, ModelInfo m) {
