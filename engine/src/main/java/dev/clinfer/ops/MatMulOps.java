@@ -195,6 +195,11 @@ public final class MatMulOps {
         }
     }
 
+    /** @return input i, or null when omitted */
+    static Tensor optional(Tensor[] in, int i) {
+        return in.length > i ? in[i] : null;
+    }
+
     static Tensor require(Node node, Tensor[] in, int i, String name) {
         if (in.length <= i || in[i] == null) {
             throw new InvalidInputException(node + ": missing input " + i + " (" + name + ")");
