@@ -29,6 +29,7 @@ public final class ConvBench {
             conv(ctx, r, "mobilenet dw 3x3/2 144 @56 (first)", 144, 56, 144, 3, 2, 1, 144);
             conv(ctx, r, "mobilenet dw 3x3 144 @56", 144, 56, 144, 3, 1, 1, 144);
             conv(ctx, r, "mobilenet dw 3x3/2 144 @56", 144, 56, 144, 3, 2, 1, 144);
+            convTranspose(ctx, r, "ppocr convT 2x2/2 64->16 @160", 64, 160, 16, 2, 2);
             matmul(ctx, r, "minilm [2,16,384]x[384,1536]", new long[] {2, 16, 384}, new long[] {384, 1536});
             matmul(ctx, r, "minilm [2,12,16,64]x[2,12,64,16]", new long[] {2, 12, 16, 64}, new long[] {2, 12, 64, 16});
         }
@@ -44,6 +45,16 @@ public final class ConvBench {
         int out = (hw + 2 * p - k) / s + 1;
         double flops = 2.0 * m * (c / group) * k * k * out * out;
         time(name, flops, () -> ConvOps.conv(GemmTestContext.node("Conv", attrs), new Tensor[] {x, w, b}, ctx));
+    }
+
+    private static void convTranspose(GemmTestContext ctx, Random r, String name, int c, int hw, int m, int k, int s) {
+        Tensor x = Tensor.of(GemmTestContext.random(r, c * hw * hw), 1, c, hw, hw);
+        Tensor w = Tensor.of(GemmTestContext.random(r, c * m * k * k), c, m, k, k);
+        Tensor b = Tensor.of(GemmTestContext.random(r, m), m);
+        Attribute[] attrs = {GemmTestContext.ints("strides", s, s)};
+        double flops = 2.0 * m * c * k * k * hw * hw;
+        time(name, flops, () -> ConvOps.convTranspose(GemmTestContext.node("ConvTranspose", attrs),
+                new Tensor[] {x, w, b}, ctx));
     }
 
     private static void matmul(GemmTestContext ctx, Random r, String name, long[] as, long[] bs) {
