@@ -5,6 +5,8 @@ import dev.clinfer.ir.Node;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.Random;
 import java.util.Set;
@@ -94,6 +96,19 @@ class GemmLaunchersTest {
         h.checkSupported(nd, new Tensor[] {randn(rnd, 1, 512), randn(rnd, 1000, 512), randn(rnd, 1000)}, Set.of(1, 2), TOL);
         Node z = node("Gemm", 11, 3, 1, f("beta", 0f));
         h.checkSupported(z, new Tensor[] {randn(rnd, 70, 33), randn(rnd, 33, 90), randn(rnd, 70, 90)}, Set.of(), TOL);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gemm_tiled", "gemm_cpu", "gemm_direct"})
+    void everyKernelOnEveryShape(String kernel) {
+        GemmCall.forceKernel = kernel;
+        try {
+            matMulOddSizesTiledAndDirect();
+            matMulBatchedBroadcast();
+            gemmTransposesAlphaBetaAndBias();
+        } finally {
+            GemmCall.forceKernel = null;
+        }
     }
 
     @Test
