@@ -1,18 +1,23 @@
 package dev.clinfer.tests;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.clinfer.onnx.proto.Onnx.ModelProto;
+
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Seeded byte-level mutations of serialized models: truncation, bit flips, random overwrites,
- * splices (within a model or from another), duplicated and deleted spans, and corrupted varints.
- * Three offsets in four land in the graph-describing bytes (outside tensor data, see
- * {@link ProtoLayout}); the rest anywhere in the file.
+ * Seeded mutations of serialized models. Three in four are byte-level: truncation, bit flips, random
+ * overwrites, splices (within a model or from another), duplicated and deleted spans, and corrupted
+ * varints; three offsets in four land in the graph-describing bytes (outside tensor data, see
+ * {@link ProtoLayout}), the rest anywhere in the file. Nearly all of these end in the protobuf parser,
+ * so one mutation in four is a parse-preserving field mutation ({@link FieldMutator}) that reaches the
+ * importer, the passes and the kernels.
  */
 final class ModelMutator {
     /** The mutation kinds. */
-    enum Kind { TRUNCATE, FLIP_BITS, OVERWRITE, SPLICE, DUPLICATE, DELETE, VARINT }
+    enum Kind { TRUNCATE, FLIP_BITS, OVERWRITE, SPLICE, DUPLICATE, DELETE, VARINT, FIELD }
 
     /**
      * A mutated model.
@@ -33,6 +38,7 @@ final class ModelMutator {
         private final int[] bulkEnd;
         private final int[] structStart;
         private final long[] structCum; // structCum[i] = structural bytes before range i; last = total
+        private ModelProto parsed;
 
         Target(String name, byte[] bytes) {
             this.name = name;
@@ -54,6 +60,18 @@ final class ModelMutator {
                 structCum[i + 1] = structCum[i] + Math.max(0, stop - prev);
                 prev = i < bulk.size() ? bulkEnd[i] : prev;
             }
+        }
+
+        /** @return the original model, parsed (once) */
+        synchronized ModelProto parsed() {
+            if (parsed == null) {
+                try {
+                    parsed = ModelProto.parseFrom(bytes);
+                } catch (InvalidProtocolBufferException e) {
+                    throw new IllegalStateException(name + " is not a valid ModelProto", e);
+                }
+            }
+            return parsed;
         }
 
         /** @return bytes outside tensor data */
@@ -94,10 +112,14 @@ final class ModelMutator {
      * @return the mutant
      */
     static Mutant mutate(Target t, List<Target> others, SplittableRandom r) {
-        Kind kind = Kind.values()[r.nextInt(Kind.values().length)];
+        Kind kind = r.nextInt(4) == 0 ? Kind.FIELD : Kind.values()[r.nextInt(Kind.FIELD.ordinal())];
         byte[] b = t.bytes;
         int n = b.length;
         switch (kind) {
+            case FIELD: {
+                FieldMutator.Change c = FieldMutator.mutate(t.parsed(), r);
+                return new Mutant(kind, c.bytes(), c.description(), true);
+            }
             case TRUNCATE: {
                 int at = t.pick(r);
                 return new Mutant(kind, Arrays.copyOf(b, at), "truncate to " + at + " of " + n + " bytes", true);
