@@ -45,7 +45,11 @@ class ZooModelTest {
 
     @TestFactory
     Stream<DynamicNode> zoo() {
-        Path models = TestData.requireModelsDir();
+        if (TestData.modelsDir() == null) {
+            // A factory that aborts is invisible in surefire's counts: report one visible skip (or CI failure).
+            return Stream.of(DynamicTest.dynamicTest("model zoo", TestData::requireModelsDir));
+        }
+        Path models = TestData.modelsDir();
         // The expected models, plus any other folder with a model.onnx someone adds to the zoo.
         TreeSet<String> names = new TreeSet<>(TestData.ZOO_MODELS);
         try (Stream<Path> s = Files.list(models)) {
