@@ -1,5 +1,6 @@
 package dev.clinfer.tests;
 
+import dev.clinfer.api.ClinferException;
 import dev.clinfer.api.Result;
 import dev.clinfer.api.Session;
 import dev.clinfer.api.SessionOptions;
@@ -79,9 +80,12 @@ class ZooModelTest {
         for (int i = 0; i < sets.size(); i++) {
             Path set = sets.get(i);
             boolean last = i == sets.size() - 1;
-            tests.add(DynamicTest.dynamicTest(set.getFileName().toString(), () -> {
+            tests.add(DynamicTest.dynamicTest(name + "/" + set.getFileName(), () -> {
                 try {
                     runSet(name, holder.get(), set, tol);
+                } catch (ClinferException e) {
+                    // Name the model and set in the failure line: surefire's console shows only "zoo()[i][j]".
+                    fail(name + "/" + set.getFileName() + ": " + e, e);
                 } finally {
                     if (last) {
                         holder.close();
