@@ -50,11 +50,11 @@ import static org.junit.jupiter.api.Assertions.fail;
  * is limited to where it is cheap or informative:
  * <ul>
  *   <li>ppocr_cls (579 KB, 45 % of cases): loaded and, when it loads, always run;</li>
- *   <li>squeezenet1_1 (5 MB, 20 %), ppocr_det (4.7 MB, 12 %), mobilenet_v2 (14 MB, 13 %): when the mutation
- *       changed the graph (bytes outside tensor data, the file length, or a field mutation), run one case
- *       in two; when only weights changed, one in eight (the graph is the original one, so a run only
- *       feeds the kernels other numbers);</li>
- *   <li>resnet18 (47 MB, 10 %): load only, never run.</li>
+ *   <li>squeezenet1_1 (5 MB, 20 %), ppocr_det (4.7 MB, 12 %), mobilenet_v2 (14 MB, 13 %): run when the
+ *       mutation changed the graph (bytes outside tensor data, the file length, or a field mutation);
+ *       when only weights changed, one case in four (the graph is the original one, so a run only feeds
+ *       the kernels other numbers);</li>
+ *   <li>resnet18 (47 MB, 10 %): mostly load only; one graph-changing case in four runs (about 1-2 s).</li>
  * </ul>
  * Each run uses the folder's {@code test_data_set_0} input; when a mutation changed the declared input
  * (name, type, rank, fixed dims) the run gets random data of the declared shape instead (unknown dims
@@ -206,14 +206,14 @@ class ModelFuzzTest {
 
     /** The run policy of the class Javadoc. */
     private static boolean shouldRun(String model, ModelMutator.Mutant m, SplittableRandom r) {
-        int dice = r.nextInt(8); // drawn always, so the stream does not depend on the branch
+        boolean oneInFour = r.nextInt(4) == 0; // drawn always, so the stream does not depend on the branch
         switch (model) {
             case "ppocr_cls":
                 return true;
             case "resnet18":
-                return false;
+                return m.structural() && oneInFour;
             default:
-                return m.structural() ? dice < 4 : dice == 0;
+                return m.structural() || oneInFour;
         }
     }
 
