@@ -74,8 +74,10 @@ class ModelFuzzTest {
     private static final String RAN = "loaded+ran";
     private static final String LOADED = "loaded (not run by policy)";
     private static final String NO_INPUT = "loaded (not run: declared inputs cannot be made)";
+    private static final String INTERNAL = "ExecutionException (internal error: cause is no ClinferException)";
     private static final String[] CATEGORIES = {RAN, LOADED, NO_INPUT, "ModelFormatException",
-        "UnsupportedOperatorException", "InvalidInputException", "ExecutionException", "other ClinferException"};
+        "UnsupportedOperatorException", "InvalidInputException", "ExecutionException", INTERNAL,
+        "other ClinferException"};
 
     /** One zoo model under test: its bytes, structure map and reference input. */
     private record Subject(ModelMutator.Target target, Map<String, Tensor> input) {
@@ -155,8 +157,8 @@ class ModelFuzzTest {
 
         System.out.println("[fuzz] seed " + seed + ", " + (only != null ? "case " + only : cases + " cases") + " in "
                 + seconds + " s; outcomes:");
-        histogram.forEach((k, v) -> System.out.printf("[fuzz]   %-48s %5d%n", k, v));
-        System.out.printf("[fuzz]   %-48s %5d%n", "FAILED (other throwable or timeout)", failures.size());
+        histogram.forEach((k, v) -> System.out.printf("[fuzz]   %-66s %5d%n", k, v));
+        System.out.printf("[fuzz]   %-66s %5d%n", "FAILED (other throwable or timeout)", failures.size());
         System.out.println("[fuzz] by mutation: " + byKind);
         timeByModel.forEach((k, v) -> System.out.printf("[fuzz] %-14s %4d cases, %6d ms total, slowest %5d ms%n",
                 k, v[0], v[1], v[2]));
@@ -250,7 +252,10 @@ class ModelFuzzTest {
         } catch (InvalidInputException e) {
             return new Outcome("InvalidInputException", phase, oneLine(e));
         } catch (dev.clinfer.api.ExecutionException e) {
-            return new Outcome("ExecutionException", phase, oneLine(e));
+            // Allowed, but a kernel crash the interpreter wrapped (AIOOBE, NPE...) is counted apart: it
+            // deserves a clear InvalidInputException or a load-time check instead.
+            boolean internal = e.getCause() != null && !(e.getCause() instanceof ClinferException);
+            return new Outcome(internal ? INTERNAL : "ExecutionException", phase, oneLine(e));
         } catch (ClinferException e) {
             return new Outcome("other ClinferException", phase, e.getClass().getSimpleName() + ": " + oneLine(e));
         }

@@ -177,6 +177,36 @@ class SessionApiTest {
         }
     }
 
+    /**
+     * ppocr_cls has dynamic H and W. At any width the model must either run, giving a probability pair, or
+     * reject the input with an {@link InvalidInputException} (say, a pool window larger than its input); a
+     * kernel crashing on a tiny plane (an internal error wrapped in an ExecutionException) is a bug.
+     */
+    @Test
+    void tinyDynamicDimsRunOrAreRejectedCleanly() {
+        try (Session s = Session.create(model(), options())) {
+            List<String> errors = new ArrayList<>();
+            for (int w : new int[] {1, 2, 3, 5, 8, 13}) {
+                Tensor x = Tensor.of(new float[3 * 48 * w], 1, 3, 48, w);
+                try (Result r = s.run(Map.of(INPUT, x))) {
+                    float[] p = r.get(0).toFloatArray();
+                    double sum = 0;
+                    for (float v : p) {
+                        sum += v;
+                    }
+                    if (p.length != 2 || Math.abs(sum - 1) > 1e-5) {
+                        errors.add("width " + w + ": output " + Arrays.toString(p) + " is not a probability pair");
+                    }
+                } catch (InvalidInputException e) {
+                    // a clean rejection is fine
+                } catch (ClinferException e) {
+                    errors.add("width " + w + ": " + e + (e.getCause() == null ? "" : " (cause " + e.getCause() + ")"));
+                }
+            }
+            assertTrue(errors.isEmpty(), String.join("\n", errors));
+        }
+    }
+
     @Test
     void garbageIsAModelFormatError(@TempDir Path tmp) throws IOException {
         byte[][] garbage = {
