@@ -1,0 +1,46 @@
+package dev.clinfer.bench;
+
+import java.io.Serializable;
+
+/**
+ * One line of the comparison: a model at a thread count on one clinfer path, against ONNX Runtime on the
+ * same model, inputs and thread count measured in the same rounds. Times in milliseconds, memory in MiB;
+ * NaN where nothing was measured (an engine failed).
+ *
+ * @param model        the model spec
+ * @param input        the inputs in words
+ * @param threads      T
+ * @param path         {@code java}, {@code opencl-cpu}, {@code opencl-gpu}
+ * @param device       the device in words (clinfer's own description)
+ * @param rounds       timed rounds
+ * @param medianMs     clinfer median latency
+ * @param p90Ms        clinfer 90th percentile
+ * @param ortMedianMs  ONNX Runtime median
+ * @param ortP90Ms     ONNX Runtime 90th percentile
+ * @param peakMib      clinfer: peak RSS growth over session load and warm-up
+ * @param ortPeakMib   ONNX Runtime: the same
+ * @param directMib    clinfer: direct-buffer bytes held after warm-up (its tensors and pools)
+ * @param check        {@code ok}, {@code MISMATCH} or {@code ERROR}
+ * @param maxAbsDiff   largest |clinfer - ORT| over all outputs
+ * @param flops        work of one run (GEMM rows), else 0
+ * @param note         placement, errors, cut rounds
+ */
+public record Row(String model, String input, int threads, String path, String device, int rounds,
+                  double medianMs, double p90Ms, double ortMedianMs, double ortP90Ms,
+                  double peakMib, double ortPeakMib, double directMib,
+                  String check, double maxAbsDiff, double flops, String note) implements Serializable {
+    /** @return clinfer median / ORT median */
+    public double ratio() {
+        return medianMs / ortMedianMs;
+    }
+
+    /** @return clinfer GFLOP/s at the median (GEMM rows), else NaN */
+    public double gflops() {
+        return flops > 0 ? flops / (medianMs * 1e-3) / 1e9 : Double.NaN;
+    }
+
+    /** @return ONNX Runtime GFLOP/s at its median (GEMM rows), else NaN */
+    public double ortGflops() {
+        return flops > 0 ? flops / (ortMedianMs * 1e-3) / 1e9 : Double.NaN;
+    }
+}
