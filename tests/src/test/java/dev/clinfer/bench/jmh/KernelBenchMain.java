@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Runs the JMH kernel benchmarks ({@link GemmBench}, {@link ConvBench}) with short defaults and prints
@@ -23,7 +24,7 @@ import java.util.Map;
  * <pre>
  * mvn -q -B -pl tests -am process-test-classes -Pbench -Dbench.main=dev.clinfer.bench.jmh.KernelBenchMain \
  *     -Dbench.args="--paths java,opencl-cpu --threads 1"
- * KernelBenchMain [--paths java,opencl-cpu] [--threads 1] [--shapes a,b] [--include REGEX]
+ * KernelBenchMain [--paths java,opencl-cpu] [--threads 1] [--shapes a,b] [--include GemmBench|ConvBench]
  *                 [--warmup-iterations 2] [--iterations 3] [--time SECONDS] [--forks 1]
  * </pre>
  * As with {@code CompareOrt}, each thread count whose OpenCL runs need PoCL pinned to it is run in a child JVM
@@ -41,7 +42,7 @@ public final class KernelBenchMain {
         List<String> paths = List.of("java", "opencl-cpu");
         List<Integer> threads = List.of(1);
         List<String> shapes = List.of();
-        String include = GemmBench.class.getName() + "|" + ConvBench.class.getName();
+        String include = ".";
         int warmupIterations = 2;
         int iterations = 3;
         double seconds = 1;
@@ -84,18 +85,28 @@ public final class KernelBenchMain {
                 }
                 continue;
             }
-            ChainedOptionsBuilder b = new OptionsBuilder().include(include)
-                    .param("path", paths.toArray(new String[0]))
-                    .param("threads", String.valueOf(t))
-                    .warmupIterations(warmupIterations).measurementIterations(iterations)
-                    .warmupTime(TimeValue.milliseconds((long) (seconds * 1000)))
-                    .measurementTime(TimeValue.milliseconds((long) (seconds * 1000)))
-                    .forks(forks).jvmArgsAppend("-Xmx3g");
-            if (!shapes.isEmpty()) {
-                b.param("shape", shapes.toArray(new String[0]));
-            }
             String loadBefore = MemoryProbe.loadAverage();
-            Collection<RunResult> results = new Runner(b.build()).run();
+            List<RunResult> results = new ArrayList<>();
+            for (Class<?> bench : List.of(GemmBench.class, ConvBench.class)) {
+                Set<String> known = bench == GemmBench.class ? KernelShapes.GEMM.keySet() : KernelShapes.CONV.keySet();
+                List<String> mine = shapes.stream().filter(known::contains).toList();
+                if (!java.util.regex.Pattern.compile(include).matcher(bench.getName()).find()
+                        || (!shapes.isEmpty() && mine.isEmpty())) {
+                    continue;
+                }
+                // Each class gets its own run so that --shapes hands GEMM names only to GemmBench, Conv to ConvBench.
+                ChainedOptionsBuilder b = new OptionsBuilder().include("^" + bench.getName() + "\\.")
+                        .param("path", paths.toArray(new String[0]))
+                        .param("threads", String.valueOf(t))
+                        .warmupIterations(warmupIterations).measurementIterations(iterations)
+                        .warmupTime(TimeValue.milliseconds((long) (seconds * 1000)))
+                        .measurementTime(TimeValue.milliseconds((long) (seconds * 1000)))
+                        .forks(forks).jvmArgsAppend("-Xmx3g");
+                if (!mine.isEmpty()) {
+                    b.param("shape", mine.toArray(new String[0]));
+                }
+                results.addAll(new Runner(b.build()).run());
+            }
             print(results, t, loadBefore);
         }
     }
