@@ -57,7 +57,7 @@ public final class TrainingOps {
         double r = in[0].getDouble(0);
         double t = in[1].getLong(0);
         double decay = node.attrFloat("decay_factor", 0f);
-        double eps = node.attrFloat("epsilon", 0f);
+        double eps = node.attrFloat("epsilon", 1e-6f);
         double norm = node.attrFloat("norm_coefficient", 0f);
         double rate = r / (1 + t * decay);
         Tensor[] out = new Tensor[2 * n];
@@ -92,7 +92,7 @@ public final class TrainingOps {
         long t = in[1].getLong(0);
         double alpha = node.attrFloat("alpha", 0.9f);
         double beta = node.attrFloat("beta", 0.999f);
-        double eps = node.attrFloat("epsilon", 0f);
+        double eps = node.attrFloat("epsilon", 1e-6f);
         double norm = node.attrFloat("norm_coefficient", 0f);
         double post = node.attrFloat("norm_coefficient_post", 0f);
         double rate = t > 0 ? r * Math.sqrt(1 - Math.pow(beta, t)) / (1 - Math.pow(alpha, t)) : r;
