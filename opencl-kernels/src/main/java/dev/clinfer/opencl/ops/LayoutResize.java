@@ -49,6 +49,14 @@ final class LayoutResize implements DeviceOp {
         if (rank < 2) {
             return false;
         }
+        // The kernel copies the leading axes unchanged. With tf_half_pixel_for_nn an axis of scale 1
+        // maps o to o + 0.5, which ceil-like rounding and linear blending move off o: decline those.
+        boolean shifts = p.transform == TRANSFORMS.indexOf("tf_half_pixel_for_nn")
+                && (p.linear || p.rounding == ROUNDINGS.indexOf("round_prefer_ceil")
+                || p.rounding == ROUNDINGS.indexOf("ceil"));
+        if (shifts && rank > 2) {
+            return false;
+        }
         Shape xs = x.shape();
         for (int d = 0; d < rank - 2; d++) {
             if (p.scales != null) {
