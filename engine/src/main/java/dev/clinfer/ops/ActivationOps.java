@@ -104,15 +104,11 @@ public final class ActivationOps {
             return ElementwiseKernels.unary(node, x, null, v -> v < 0 ? 0 : v, v -> v < 0 ? 0 : v, 1, ctx);
         }
         // The hot path of most CNNs: a plain loop the JIT vectorises.
-        float[] a = x.toFloatArray();
-        ctx.parallelFor(a.length, 1, (s, e) -> {
-            for (int i = s; i < e; i++) {
-                a[i] = Math.max(a[i], 0f);
+        return ElementwiseKernels.mapFloat(x, 1, ctx, (src, dst, len) -> {
+            for (int i = 0; i < len; i++) {
+                dst[i] = Math.max(src[i], 0f);
             }
         });
-        Tensor out = ctx.allocate(DataType.FLOAT, x.shape());
-        out.floats().put(a);
-        return out;
     }
 
     /**

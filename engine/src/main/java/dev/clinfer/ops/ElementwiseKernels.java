@@ -5,6 +5,8 @@ import dev.clinfer.api.InvalidInputException;
 import dev.clinfer.api.Tensor;
 import dev.clinfer.ir.Node;
 
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
 import java.util.function.LongBinaryOperator;
@@ -19,6 +21,8 @@ import java.util.function.LongUnaryOperator;
 public final class ElementwiseKernels {
     /** Per-element work below which a loop is not worth splitting; parallelFor decides the rest. */
     static final long CHEAP = 1;
+    /** Elements per block of the float32 streaming loops: three blocks fit in L1 with room to spare. */
+    static final int BLOCK = 1024;
 
     private ElementwiseKernels() {
     }
@@ -61,16 +65,9 @@ public final class ElementwiseKernels {
         }
         DataType ta = a.dataType();
         DataType tb = b.dataType();
-        if (ta == DataType.FLOAT && tb == DataType.FLOAT && outType == DataType.FLOAT && op.fast() != FloatFast.NONE) {
-            float[] x = a.toFloatArray();
-            float[] y = b.toFloatArray();
-            float[] z = new float[n];
-            int sa = plan.innerStride(0);
-            int sb = plan.innerStride(1);
-            FloatFast f = op.fast();
-            ctx.parallelFor(n, CHEAP, (s, e) -> plan.forRange(s, e,
-                    (o, offs, len) -> floatRun(f, x, offs[0], sa, y, offs[1], sb, z, o, len)));
-            out.floats().put(z);
+        if (ta == DataType.FLOAT && tb == DataType.FLOAT && (outType == DataType.FLOAT || outType == DataType.BOOL)
+                && (op.fast() != FloatFast.NONE || op.dbl() != null)) {
+            floatBinary(plan, a.floats(), b.floats(), out, op, ctx);
             return out;
         }
         if (ta.isFloatingPoint() || tb.isFloatingPoint()) {
@@ -110,6 +107,85 @@ public final class ElementwiseKernels {
             }
         }));
         writeLongs(out, z);
+        return out;
+    }
+
+    /**
+     * The float32 path (hand-written loops for the arithmetic, the op's double form otherwise;
+     * float or bool output): each chunk streams its runs through small blocks (bulk copies from
+     * and to the direct buffers), so nothing tensor-sized is allocated and the blocks stay in cache.
+     */
+    private static void floatBinary(ElementwiseBroadcast plan, FloatBuffer fa, FloatBuffer fb, Tensor out,
+                                    BinaryOp op, ExecContext ctx) {
+        int sa = plan.innerStride(0);
+        int sb = plan.innerStride(1);
+        boolean toBool = out.dataType() == DataType.BOOL;
+        FloatFast fast = toBool ? FloatFast.NONE : op.fast();
+        DoubleBinaryOperator g = op.dbl();
+        FloatBuffer fo = toBool ? null : out.floats();
+        ByteBuffer bo = toBool ? out.buffer() : null;
+        ctx.parallelFor(plan.size(), fast == FloatFast.NONE ? CHEAP * 4 : CHEAP, (s, e) -> {
+            float[] x = new float[BLOCK];
+            float[] y = new float[BLOCK];
+            float[] z = new float[BLOCK];
+            byte[] zb = toBool ? new byte[BLOCK] : null;
+            plan.forRange(s, e, (o, offs, len) -> {
+                for (int p = 0; p < len; p += BLOCK) {
+                    int l = Math.min(BLOCK, len - p);
+                    fa.get(offs[0] + p * sa, x, 0, sa == 0 ? 1 : l);
+                    fb.get(offs[1] + p * sb, y, 0, sb == 0 ? 1 : l);
+                    if (fast != FloatFast.NONE) {
+                        floatRun(fast, x, 0, sa, y, 0, sb, z, 0, l);
+                        fo.put(o + p, z, 0, l);
+                    } else if (toBool) {
+                        for (int i = 0; i < l; i++) {
+                            zb[i] = (byte) (g.applyAsDouble(x[i * sa], y[i * sb]) != 0 ? 1 : 0);
+                        }
+                        bo.put(o + p, zb, 0, l);
+                    } else {
+                        for (int i = 0; i < l; i++) {
+                            z[i] = (float) g.applyAsDouble(x[i * sa], y[i * sb]);
+                        }
+                        fo.put(o + p, z, 0, l);
+                    }
+                }
+            });
+        });
+    }
+
+    /** A float32 loop over one block: {@code dst[i] = f(src[i])} for {@code i < len}. */
+    @FunctionalInterface
+    public interface FloatBlock {
+        /** @param src input block @param dst output block @param len elements to process */
+        void apply(float[] src, float[] dst, int len);
+    }
+
+    /**
+     * Maps a float32 tensor block by block (no tensor-sized temporaries), in parallel.
+     *
+     * @param x    float32 input
+     * @param cost rough work per element
+     * @param ctx  allocation and threads
+     * @param f    the block loop
+     * @return a new float32 tensor of x's shape
+     */
+    public static Tensor mapFloat(Tensor x, long cost, ExecContext ctx, FloatBlock f) {
+        Tensor out = ctx.allocate(DataType.FLOAT, x.shape());
+        FloatBuffer in = x.floats();
+        FloatBuffer o = out.floats();
+        int n = x.numel();
+        int blocks = (n + BLOCK - 1) / BLOCK;
+        ctx.parallelFor(blocks, cost * BLOCK, (s, e) -> {
+            float[] src = new float[BLOCK];
+            float[] dst = new float[BLOCK];
+            for (int b = s; b < e; b++) {
+                int off = b * BLOCK;
+                int l = Math.min(BLOCK, n - off);
+                in.get(off, src, 0, l);
+                f.apply(src, dst, l);
+                o.put(off, dst, 0, l);
+            }
+        });
         return out;
     }
 
@@ -163,20 +239,17 @@ public final class ElementwiseKernels {
                                long cost, ExecContext ctx) {
         DataType t = x.dataType();
         DataType ot = outType == null ? t : outType;
+        if (t == DataType.FLOAT && ot == DataType.FLOAT && fd != null) {
+            return mapFloat(x, cost, ctx, (src, dst, len) -> {
+                for (int i = 0; i < len; i++) {
+                    dst[i] = (float) fd.applyAsDouble(src[i]);
+                }
+            });
+        }
         Tensor out = ctx.allocate(ot, x.shape());
         int n = x.numel();
         if (t.isFloatingPoint() && fd != null) {
-            if (t == DataType.FLOAT && ot == DataType.FLOAT) {
-                float[] in = x.toFloatArray();
-                float[] z = new float[n];
-                ctx.parallelFor(n, cost, (s, e) -> {
-                    for (int i = s; i < e; i++) {
-                        z[i] = (float) fd.applyAsDouble(in[i]);
-                    }
-                });
-                out.floats().put(z);
-                return out;
-            }
+
             double[] in = x.toDoubleArray();
             double[] z = new double[n];
             ctx.parallelFor(n, cost, (s, e) -> {

@@ -64,7 +64,9 @@ public final class NormalizationOps {
         int n = (int) xs[0];
         int c = (int) xs[1];
         int spatial = OpUtil.size(Arrays.copyOfRange(xs, 2, xs.length));
-        boolean training = node.opset() >= 14 ? node.attrInt("training_mode", 0) != 0 : wants(node, 1);
+        // Opset 14+: training_mode. Opsets 7-9: the statistics outputs mark training. Opset 6 also has is_test.
+        boolean training = node.opset() >= 14 ? node.attrInt("training_mode", 0) != 0
+                : wants(node, 1) && (node.opset() >= 7 || node.attrInt("is_test", 0) == 0);
         // Opset < 9 with spatial = 0: statistics per activation (C x spatial) instead of per channel.
         int group = scale.length == c ? spatial : 1;
         int channels = scale.length;

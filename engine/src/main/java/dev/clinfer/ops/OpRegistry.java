@@ -36,6 +36,8 @@ public final class OpRegistry {
         ControlFlowOps.register(r);
         QuantizeOps.register(r);
         MiscOps.register(r);
+        LossOps.register(r);
+        SignalOps.register(r);
         return r;
     }
 

@@ -53,13 +53,17 @@ public final class PoolOps {
         }
         long[] xs = x.shape();
         PoolGeometry g = PoolGeometry.of(node, xs);
+        boolean wantIdx = node.outputs().size() > 1 && !node.outputs().get(1).isEmpty();
+        Tensor y = ctx.allocate(t, g.outputShape(xs[0], xs[1]));
+        if (!wantIdx && Pool2d.applies(x, g)) {
+            Pool2d.run(x, y, g, true, false, ctx);
+            return new Tensor[] {y};
+        }
         PoolWindows w = g.windows(false);
         int planes = Math.toIntExact(xs[0] * xs[1]);
         int inS = g.inSpatial();
         int outS = g.outSpatial();
-        boolean wantIdx = node.outputs().size() > 1 && !node.outputs().get(1).isEmpty();
         int[] arg = wantIdx ? new int[planes * outS] : null;
-        Tensor y = ctx.allocate(t, g.outputShape(xs[0], xs[1]));
         int[] offs = w.offsets();
         int[] begin = w.begin();
         long cost = Math.max(1, offs.length);
@@ -177,11 +181,15 @@ public final class PoolOps {
     private static Tensor windowed(Node node, Tensor x, ExecContext ctx, Kind kind, boolean includePad, double p) {
         long[] xs = x.shape();
         PoolGeometry g = PoolGeometry.of(node, xs);
+        Tensor y = ctx.allocate(x.dataType(), g.outputShape(xs[0], xs[1]));
+        if (kind == Kind.AVG && Pool2d.applies(x, g)) {
+            Pool2d.run(x, y, g, false, includePad, ctx);
+            return y;
+        }
         PoolWindows w = g.windows(includePad);
         int planes = Math.toIntExact(xs[0] * xs[1]);
         int inS = g.inSpatial();
         int outS = g.outSpatial();
-        Tensor y = ctx.allocate(x.dataType(), g.outputShape(xs[0], xs[1]));
         int[] offs = w.offsets();
         int[] begin = w.begin();
         float[] padCount = w.padCount();

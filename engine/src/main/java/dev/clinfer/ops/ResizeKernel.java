@@ -40,6 +40,14 @@ final class ResizeKernel {
         if (y.size() == 0) {
             return y;
         }
+        boolean gatherOnly = !anyOutside;
+        for (ResizeAxis ax : axes) {
+            gatherOnly &= ax.identity || ax.taps == 1;
+        }
+        if (gatherOnly) {
+            gather(x, y, axes, outShape, ctx);
+            return y;
+        }
         long[] cur = shape.clone();
         if (PoolData.isFloat(x)) {
             float[] v = x.toFloatArray();
@@ -74,6 +82,57 @@ final class ResizeKernel {
             PoolData.store(y, v);
         }
         return y;
+    }
+
+    /**
+     * Nearest-neighbour resize in one pass: every output row (all dims but the last) reads one
+     * input row through per-dim index maps.
+     */
+    private static void gather(Tensor x, Tensor y, ResizeAxis[] axes, long[] outShape, ExecContext ctx) {
+        int r = axes.length;
+        int[] inStr = OpUtil.strides(x.shape());
+        int[][] map = new int[r][];
+        for (int d = 0; d < r; d++) {
+            ResizeAxis ax = axes[d];
+            map[d] = new int[ax.outLen];
+            for (int o = 0; o < ax.outLen; o++) {
+                map[d][o] = (ax.identity ? o : ax.index[o]) * inStr[d];
+            }
+        }
+        int last = (int) outShape[r - 1];
+        int rows = OpUtil.size(outShape) / Math.max(last, 1);
+        int[] lastMap = map[r - 1];
+        boolean f32 = PoolData.isFloat(x);
+        float[] xf = f32 ? x.toFloatArray() : null;
+        double[] xd = f32 ? null : x.toDoubleArray();
+        double[] yd = f32 ? null : new double[rows * last];
+        java.nio.FloatBuffer yb = f32 ? y.floats() : null;
+        ctx.parallelFor(rows, last, (s, e) -> {
+            float[] row = f32 ? new float[last] : null;
+            java.nio.FloatBuffer yr = f32 ? yb.duplicate() : null;
+            for (int u = s; u < e; u++) {
+                int base = 0;
+                int rem = u;
+                for (int d = r - 2; d >= 0; d--) {
+                    int od = (int) outShape[d];
+                    base += map[d][rem % od];
+                    rem /= od;
+                }
+                if (f32) {
+                    for (int j = 0; j < last; j++) {
+                        row[j] = xf[base + lastMap[j]];
+                    }
+                    yr.put(u * last, row);
+                } else {
+                    for (int j = 0; j < last; j++) {
+                        yd[u * last + j] = xd[base + lastMap[j]];
+                    }
+                }
+            }
+        });
+        if (!f32) {
+            PoolData.store(y, yd);
+        }
     }
 
     /** @return per output element, whether any axis places it outside the crop region */

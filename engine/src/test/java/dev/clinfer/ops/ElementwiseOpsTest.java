@@ -114,6 +114,9 @@ class ElementwiseOpsTest {
         Tensor lt = run1("LessOrEqual", Tensor.ofInts(new int[] {1, 2, 3}, 3), Tensor.ofInts(new int[] {2}, 1));
         assertEquals(DataType.BOOL, lt.dataType());
         assertArrayEquals(new long[] {1, 1, 0}, lt.toLongArray());
+        Tensor gt = run1("Greater", Tensor.of(new float[] {-1, 0.5f, 2, Float.NaN}, 4), Tensor.scalar(0.5f));
+        assertEquals(DataType.BOOL, gt.dataType());
+        assertArrayEquals(new long[] {0, 0, 1, 0}, gt.toLongArray());
         Tensor x = Tensor.ofBooleans(new boolean[] {true, true, false, false}, 2, 2);
         Tensor y = Tensor.ofBooleans(new boolean[] {true, false}, 2);
         assertArrayEquals(new long[] {1, 0, 0, 0}, run1("And", x, y).toLongArray());
@@ -150,5 +153,24 @@ class ElementwiseOpsTest {
         assertEquals(0, p.innerStride(1));
         ElementwiseBroadcast same = ElementwiseBroadcast.of(null, new long[] {2, 3, 4}, new long[] {2, 3, 4});
         assertEquals(24, same.innerLength());
+    }
+
+    @Test
+    void longRunsCrossBlockBoundaries() {
+        // Runs longer than the kernels' block size, with one side broadcast along the run.
+        int n = 2500;
+        float[] a = seq(3 * n, 0.25f);
+        float[] b = {1, -2, 3};
+        Tensor out = run1("Mul", Tensor.of(b, 3, 1), Tensor.of(a, 3, n));
+        float[] want = new float[3 * n];
+        for (int i = 0; i < 3 * n; i++) {
+            want[i] = b[i / n] * a[i];
+        }
+        assertArrayEquals(want, out.toFloatArray());
+        Tensor relu = run1("Relu", Tensor.of(a, 3 * n));
+        for (int i = 0; i < 3 * n; i++) {
+            want[i] = Math.max(a[i], 0);
+        }
+        assertArrayEquals(want, relu.toFloatArray());
     }
 }

@@ -55,6 +55,24 @@ class PoolOpsTest {
     }
 
     @Test
+    void fastPathMatchesNaiveForSeveralGeometries() {
+        float[] x = random(5, 2 * 3 * 8 * 9);
+        Tensor xt = Tensor.of(x, 2, 3, 8, 9);
+        // (k, s, pad) -> out = floor((len + 2 pad - k) / s) + 1
+        int[][] cases = {{3, 1, 1}, {2, 3, 0}, {5, 2, 2}, {1, 1, 0}};
+        for (int[] c : cases) {
+            int oh = (8 + 2 * c[2] - c[0]) / c[1] + 1;
+            int ow = (9 + 2 * c[2] - c[0]) / c[1] + 1;
+            for (boolean max : new boolean[] {true, false}) {
+                Tensor y = node(max ? "MaxPool" : "AveragePool", 11).ints("kernel_shape", c[0], c[0])
+                        .ints("strides", c[1], c[1]).ints("pads", c[2], c[2], c[2], c[2]).i("count_include_pad", 1).run(xt)[0];
+                assertShape(y, 2, 3, oh, ow);
+                assertClose(naive2d(x, 2, 3, 8, 9, c[0], c[1], 1, c[2], max, true, oh, ow), y, 1e-6);
+            }
+        }
+    }
+
+    @Test
     void averagePoolCountsPaddingOnlyWhenAsked() {
         float[] x = random(2, 1 * 2 * 7 * 7);
         Tensor xt = Tensor.of(x, 1, 2, 7, 7);

@@ -105,6 +105,41 @@ final class OpenClGraph implements PreparedGraph {
         for (ValueInfo o : graph.outputs()) {
             lastUse.put(o.name(), Integer.MAX_VALUE);
         }
+        prebuild(st);
+    }
+
+    /**
+     * Builds every program the placed nodes declare, in parallel, now rather than on the first
+     * request. A build failure logs the compiler output and moves the nodes needing that program
+     * to the Java CPU lane (an error in strict mode).
+     */
+    private void prebuild(DeviceOpContext.Static st) {
+        Map<DeviceOp.ProgramRef, List<Integer>> users = new LinkedHashMap<>();
+        for (int i = 0; i < nodes.length; i++) {
+            if (deviceOps[i] != null) {
+                for (DeviceOp.ProgramRef p : deviceOps[i].programs(nodes[i], st)) {
+                    users.computeIfAbsent(p, k -> new ArrayList<>()).add(i);
+                }
+            }
+        }
+        Map<DeviceOp.ProgramRef, ClBuildException> failed = new java.util.concurrent.ConcurrentHashMap<>();
+        users.keySet().parallelStream().forEach(p -> {
+            try {
+                programs.get(p.file(), p.options());
+            } catch (ClBuildException e) {
+                failed.put(p, e);
+            }
+        });
+        for (Map.Entry<DeviceOp.ProgramRef, ClBuildException> f : failed.entrySet()) {
+            if (strict) {
+                throw f.getValue();
+            }
+            LOG.warning("OpenCL build of " + f.getKey().file() + " (" + f.getKey().options()
+                    + ") failed; its nodes run on the Java CPU lane:\n" + f.getValue().log());
+            for (int i : users.get(f.getKey())) {
+                deviceOps[i] = null;
+            }
+        }
     }
 
     @Override

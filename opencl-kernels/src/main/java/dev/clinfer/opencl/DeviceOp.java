@@ -18,6 +18,28 @@ public interface DeviceOp {
     boolean supports(Node node, List<ValueInfo> inputs, DeviceOpContext.Static ctx);
 
     /**
+     * The programs this node will need, so a session can build them all in parallel when it is
+     * created instead of on the first request. Optional: a launcher that declares nothing has
+     * its programs built lazily on first use.
+     *
+     * @param node the node (already accepted by {@link #supports})
+     * @param ctx  static facts
+     * @return (source file, build options) pairs
+     */
+    default List<ProgramRef> programs(Node node, DeviceOpContext.Static ctx) {
+        return List.of();
+    }
+
+    /**
+     * A program a launcher builds: a kernel source file and its build options.
+     *
+     * @param file    source under dev/clinfer/kernels
+     * @param options build options
+     */
+    record ProgramRef(String file, String options) {
+    }
+
+    /**
      * Enqueues the node on the request's queue.
      *
      * @param node   the node
