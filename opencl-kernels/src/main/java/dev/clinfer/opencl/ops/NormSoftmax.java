@@ -67,6 +67,13 @@ final class NormSoftmax implements DeviceOp {
             case "Hardmax" -> 2;
             default -> 0;
         };
+        if (inner == 1 && kind != 2 && len >= NormLaunchers.LONG_ROW) {
+            ClKernel k = ctx.kernel(NormLaunchers.FILE, "", "softmax_wg");
+            k.arg(0, x.buffer()).arg(1, y.buffer()).arg(2, (int) len).arg(3, kind);
+            long[][] g = NormLaunchers.perRowGroups(rows);
+            ctx.launch(k, g[0], g[1]);
+            return new DeviceTensor[] {y};
+        }
         ClKernel k = ctx.kernel(NormLaunchers.FILE, "", "softmax_rows");
         k.arg(0, x.buffer()).arg(1, y.buffer()).arg(2, rows).arg(3, (int) len).arg(4, (int) inner).arg(5, kind);
         ctx.launch(k, LayoutIndexing.global(rows), null);
