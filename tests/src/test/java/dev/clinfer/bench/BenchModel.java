@@ -52,6 +52,16 @@ public record BenchModel(String name, Path file, String input, Map<String, Tenso
      * @throws IllegalArgumentException when the spec names nothing that exists
      */
     public static BenchModel resolve(String spec) {
+        return resolve(spec, null);
+    }
+
+    /**
+     * @param spec a model spec
+     * @param file the spec's .onnx file when already known (a child JVM reuses the parent's temp copy of
+     *             MiniLM or the GEMM model instead of making its own), else null
+     * @return the model and its inputs
+     */
+    public static BenchModel resolve(String spec, Path file) {
         Matcher g = GEMM.matcher(spec);
         if (g.matches()) {
             int m = 1024;
@@ -65,20 +75,19 @@ public record BenchModel(String name, Path file, String input, Map<String, Tenso
                 m = k = n = Integer.parseInt(g.group(4));
             }
             OneNodeModels.Built b = OneNodeModels.matMul(new long[0], m, k, n, true);
-            return new BenchModel(spec, b.writeTemp("clinfer-bench-gemm-"),
+            return new BenchModel(spec, file != null ? file : b.writeTemp("clinfer-bench-gemm-"),
                     "A [" + m + "," + k + "] x B const [" + k + "," + n + "]", b.feed(), b.flops());
         }
         if (spec.equals(TestData.MINILM)) {
             Path set = zooDir().resolve(TestData.MINILM).resolve("test_data_set_0");
-            Path model = miniLm();
-            return fromDataSet(spec, model, set);
+            return fromDataSet(spec, file != null ? file : miniLm(), set);
         }
         Matcher mm = MINILM.matcher(spec);
         if (mm.matches()) {
             int seq = Integer.parseInt(mm.group(1));
             int batch = mm.group(2) == null ? 1 : Integer.parseInt(mm.group(2));
-            return new BenchModel(spec, miniLm(), "int64 tokens [" + batch + "," + seq + "] (generated)",
-                    tokens(batch, seq), 0);
+            return new BenchModel(spec, file != null ? file : miniLm(),
+                    "int64 tokens [" + batch + "," + seq + "] (generated)", tokens(batch, seq), 0);
         }
         Path p = Path.of(spec);
         if (!Files.exists(p) && !spec.contains("/")) {
@@ -89,15 +98,15 @@ public record BenchModel(String name, Path file, String input, Map<String, Tenso
             }
             p = dir.resolve(spec);
         }
-        Path file = Files.isDirectory(p) ? p.resolve("model.onnx") : p;
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("model '" + spec + "': no file " + file);
+        Path onnx = Files.isDirectory(p) ? p.resolve("model.onnx") : p;
+        if (!Files.isRegularFile(onnx)) {
+            throw new IllegalArgumentException("model '" + spec + "': no file " + onnx);
         }
-        Path set = file.toAbsolutePath().getParent().resolve("test_data_set_0");
+        Path set = onnx.toAbsolutePath().getParent().resolve("test_data_set_0");
         if (Files.isDirectory(set)) {
-            return fromDataSet(spec, file, set);
+            return fromDataSet(spec, onnx, set);
         }
-        return randomInputs(spec, file);
+        return randomInputs(spec, onnx);
     }
 
     private static Path zooDir() {
@@ -115,11 +124,16 @@ public record BenchModel(String name, Path file, String input, Map<String, Tenso
 
     private static BenchModel fromDataSet(String spec, Path file, Path set) {
         List<TensorFiles.Named> files = TestData.readIndexed(set, "input_");
-        List<TensorInfo> formal;
-        try (Session s = Session.create(file, new SessionOptions().threads(1).device("java").optimize(false))) {
-            formal = s.inputs();
+        Map<String, Tensor> feed = new LinkedHashMap<>();
+        if (files.stream().allMatch(f -> !f.name().isEmpty())) {
+            // Named (as the zoo's are): no need to load the model, which would leave garbage behind in a
+            // memory-measuring child JVM.
+            files.forEach(f -> feed.put(f.name(), f.tensor()));
+        } else {
+            try (Session s = Session.create(file, new SessionOptions().threads(1).device("java").optimize(false))) {
+                feed.putAll(TestData.bindInputs(s.inputs(), files));
+            }
         }
-        Map<String, Tensor> feed = TestData.bindInputs(formal, files);
         return new BenchModel(spec, file, describe(feed) + " (" + set.getFileName() + ")", feed, 0);
     }
 

@@ -29,7 +29,7 @@ import java.util.List;
  *
  * <pre>
  * CompareOrt [MODEL...] [--threads 1,2] [--rounds 15] [--warmup 5] [--paths java,opencl] [--gemm]
- *            [--budget 60] [--csv FILE] [--binding auto] [--ort-spin] [--no-fork]
+ *            [--budget 60] [--csv FILE] [--binding auto] [--memory fresh|inline|off] [--ort-spin] [--no-fork]
  * </pre>
  * MODEL: a zoo folder name, {@code minilm_l6}, {@code minilm_l6@SEQ[xBATCH]}, {@code gemm[N]} or a path (see
  * {@link BenchModel}); default: resnet18 mobilenet_v2 squeezenet1_1 ppocr_det minilm_l6 minilm_l6@128.
@@ -64,11 +64,12 @@ public final class CompareOrt {
      * @param ortSpin       let ORT's intra-op threads spin-wait
      * @param fork          one child JVM per T
      * @param csv           CSV file or null
+     * @param memory        {@code fresh} (a JVM per engine), {@code inline} (in the benchmark JVM) or {@code off}
      * @param childOut      (internal) where a child writes its rows
      */
     record Options(List<String> models, List<Integer> threads, int rounds, int minRounds, int warmup,
                    double budgetSeconds, List<String> paths, String binding, boolean ortSpin, boolean fork,
-                   Path csv, Path childOut) {
+                   Path csv, String memory, Path childOut) {
         static Options parse(String[] args) {
             List<String> models = new ArrayList<>();
             List<Integer> threads = List.of(1, 2);
@@ -82,6 +83,7 @@ public final class CompareOrt {
             boolean gemm = false;
             Path csv = null;
             Path child = null;
+            String memory = "fresh";
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
@@ -94,6 +96,7 @@ public final class CompareOrt {
                     case "--binding" -> binding = value(args, ++i, a);
                     case "--csv" -> csv = Path.of(value(args, ++i, a));
                     case "--child-out" -> child = Path.of(value(args, ++i, a));
+                    case "--memory" -> memory = value(args, ++i, a);
                     case "--gemm" -> gemm = true;
                     case "--ort-spin" -> spin = true;
                     case "--no-fork" -> fork = false;
@@ -117,7 +120,7 @@ public final class CompareOrt {
                 models.add("gemm1024");
             }
             return new Options(models, threads, rounds, Math.min(rounds, 5), warmup, budget, paths, binding, spin,
-                    fork, csv, child);
+                    fork, csv, memory, child);
         }
 
         private static String value(String[] args, int i, String opt) {
@@ -131,7 +134,7 @@ public final class CompareOrt {
             List<String> a = new ArrayList<>(models);
             a.addAll(List.of("--threads", String.valueOf(t), "--rounds", String.valueOf(rounds), "--warmup",
                     String.valueOf(warmup), "--budget", String.valueOf(budgetSeconds), "--paths",
-                    String.join(",", paths), "--binding", binding, "--no-fork"));
+                    String.join(",", paths), "--binding", binding, "--memory", memory, "--no-fork"));
             if (ortSpin) {
                 a.add("--ort-spin");
             }
@@ -142,7 +145,7 @@ public final class CompareOrt {
     static void usage(PrintStream out) {
         out.println("usage: CompareOrt [MODEL...] [--threads 1,2] [--rounds 15] [--warmup 5] [--paths java,opencl]");
         out.println("                  [--gemm] [--budget SECONDS] [--csv FILE] [--binding auto|jocl|lwjgl]");
-        out.println("                  [--ort-spin] [--no-fork]");
+        out.println("                  [--memory fresh|inline|off] [--ort-spin] [--no-fork]");
         out.println("MODEL: zoo folder name (resnet18 ...), minilm_l6, minilm_l6@SEQ[xBATCH], gemm[N], gemm:MxKxN,");
         out.println("       a folder with model.onnx, or an .onnx file. Default: " + String.join(" ", DEFAULT_MODELS));
         out.println("--gemm adds gemm1024 (a one-node 1024^3 MatMul) and, with no other MODEL, runs only it.");
@@ -196,7 +199,9 @@ public final class CompareOrt {
         out.println("- date: " + Instant.now() + ", host cores: " + Runtime.getRuntime().availableProcessors()
                 + ", load average at start: " + MemoryProbe.loadAverage());
         out.println("- JVM: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
-                + ", options " + ManagementFactory.getRuntimeMXBean().getInputArguments());
+                + ", options " + ManagementFactory.getRuntimeMXBean().getInputArguments() + ", Vector API module "
+                + (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() ? "present" : "absent"
+                + " (add --add-modules jdk.incubator.vector)"));
         out.println("- ONNX Runtime " + OrtEnvironment.getEnvironment().getVersion()
                 + " (CPU EP; intra-op T, inter-op 1, sequential, all graph optimisations, spinning "
                 + (o.ortSpin() ? "on" : "off") + ")");
@@ -204,8 +209,14 @@ public final class CompareOrt {
                 + o.rounds() + " rounds alternating engines (budget " + o.budgetSeconds() + " s per model and T)");
         out.println("- OpenCL: PoCL threads = T (POCL_MAX_PTHREAD_COUNT in a child JVM per T)"
                 + (o.fork() ? "" : "; --no-fork: POCL_MAX_PTHREAD_COUNT=" + System.getenv("POCL_MAX_PTHREAD_COUNT")));
-        out.println("- memory: peak RSS growth (VmHWM after load + warm-up minus VmRSS before) per engine,"
-                + " loaded one after another in one JVM: ORT first, then each clinfer path");
+        out.println("- memory: " + switch (o.memory()) {
+            case "fresh" -> "peak RSS growth (VmHWM minus VmRSS before) over session load + "
+                    + Math.max(1, Math.min(2, o.warmup())) + " runs, each engine in its own fresh JVM, inputs read and"
+                    + " the engine's native runtime (ORT / OpenCL ICD) loaded before the baseline";
+            case "inline" -> "peak RSS growth over load + warm-up in the benchmark JVM, engines loaded one after"
+                    + " another (memory freed earlier is reused unseen: figures are low bounds)";
+            default -> "not measured";
+        });
     }
 
     private static List<Row> runHere(Options o, PrintStream out) {

@@ -101,7 +101,39 @@ final class ModelRunner {
                 }
             }
         }
+        if (options.memory().equals("fresh") && ChildJvm.canRelaunch(MemoryChild.class)) {
+            rows = freshMemory(model, threads, loaded, rows);
+        }
         return rows;
+    }
+
+    /** Replaces the in-process memory figures by those of a fresh JVM per engine (see {@link MemoryChild}). */
+    private List<Row> freshMemory(BenchModel model, int threads, List<Loaded> loaded, List<Row> rows) {
+        int runs = Math.max(1, Math.min(2, options.warmup()));
+        double ort = Double.NaN;
+        String ortErr = "";
+        try {
+            ort = MemoryChild.measure(model, "ort", threads, runs);
+        } catch (RuntimeException e) {
+            ortErr = e.getMessage();
+        }
+        List<Row> out = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            Loaded l = loaded.get(i + 1);
+            double mine = Double.NaN;
+            String err = ortErr;
+            if (l.engine() != null) {
+                try {
+                    mine = MemoryChild.measure(model, l.path().device(), threads, runs);
+                } catch (RuntimeException e) {
+                    err = join(err, e.getMessage());
+                }
+            }
+            log.printf(Locale.ROOT, "  memory (fresh JVM, load + %d runs): ort +%.0f MiB, %s +%.0f MiB%n", runs, ort,
+                    l.path().path(), mine);
+            out.add(rows.get(i).withMemory(mine, ort, err));
+        }
+        return out;
     }
 
     /** Loads and warms up one engine, measuring the peak RSS growth across both. */
@@ -120,7 +152,7 @@ final class ModelRunner {
                 e.run();
                 last = (System.nanoTime() - t0) / 1e6;
             }
-            double peak = peakReset && rss0 > 0 ? (MemoryProbe.peakRss() - rss0) / 1048576.0 : Double.NaN;
+            double peak = peakReset && rss0 > 0 && !options.memory().equals("off") ? (MemoryProbe.peakRss() - rss0) / 1048576.0 : Double.NaN;
             double direct = (MemoryProbe.directBytes() - direct0) / 1048576.0;
             Map<String, BenchEngine.Output> out = e.runAndCollect();
             log.printf(Locale.ROOT, "  %-10s loaded, warm-up done (last %.1f ms, peak RSS +%.0f MiB)%n", p.path(),

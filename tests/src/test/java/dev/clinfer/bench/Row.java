@@ -29,6 +29,18 @@ public record Row(String model, String input, int threads, String path, String d
                   double medianMs, double p90Ms, double ortMedianMs, double ortP90Ms,
                   double peakMib, double ortPeakMib, double directMib,
                   String check, double maxAbsDiff, double flops, String note) implements Serializable {
+    /**
+     * @param peak    clinfer's peak RSS growth, MiB
+     * @param ortPeak ORT's, MiB
+     * @param extra   text to add to the note (empty for none)
+     * @return this row with those memory figures
+     */
+    public Row withMemory(double peak, double ortPeak, String extra) {
+        String n = extra.isEmpty() ? note : note.isEmpty() ? extra : note + "; " + extra;
+        return new Row(model, input, threads, path, device, rounds, medianMs, p90Ms, ortMedianMs, ortP90Ms, peak,
+                ortPeak, directMib, check, maxAbsDiff, flops, n);
+    }
+
     /** @return clinfer median / ORT median */
     public double ratio() {
         return medianMs / ortMedianMs;

@@ -101,7 +101,7 @@ public final class KernelBenchMain {
                         .warmupIterations(warmupIterations).measurementIterations(iterations)
                         .warmupTime(TimeValue.milliseconds((long) (seconds * 1000)))
                         .measurementTime(TimeValue.milliseconds((long) (seconds * 1000)))
-                        .forks(forks).jvmArgsAppend("-Xmx3g");
+                        .forks(forks).jvmArgsAppend("-Xmx3g", "--add-modules", "jdk.incubator.vector");
                 if (!mine.isEmpty()) {
                     b.param("shape", mine.toArray(new String[0]));
                 }
