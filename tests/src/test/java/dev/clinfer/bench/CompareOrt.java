@@ -238,7 +238,8 @@ public final class CompareOrt {
                 } catch (RuntimeException e) {
                     out.println("  skipped: " + e.getMessage());
                     rows.add(new Row(spec, "", t, "-", "", 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                            Double.NaN, Double.NaN, Double.NaN, "ERROR", Double.NaN, 0, e.getMessage()));
+                            Double.NaN, Double.NaN, Double.NaN, "ERROR", Double.NaN, 0, e.getMessage(),
+                            MemoryProbe.loadAverage()));
                     continue;
                 }
                 rows.addAll(runner.measure(m, t, paths));

@@ -53,6 +53,7 @@ final class ModelRunner {
                     times[e][r] = (System.nanoTime() - t0) / 1e6;
                 }
             }
+            String load = MemoryProbe.loadAverage();
             double ortMed = Double.NaN;
             double ortP90 = Double.NaN;
             if (ort.engine() != null) {
@@ -92,7 +93,7 @@ final class ModelRunner {
                 double p90 = idx < 0 ? Double.NaN : Stats.percentile(times[idx], 90);
                 rows.add(new Row(model.name(), model.input(), threads, l.path().path(), device, idx < 0 ? 0 : rounds,
                         med, p90, ortMed, ortP90, l.peakMib(), ort.peakMib(), l.directMib(), check, maxAbs,
-                        model.flops(), note));
+                        model.flops(), note, load));
             }
         } finally {
             for (Loaded l : loaded) {

@@ -63,13 +63,13 @@ public final class Report {
         List<String> lines = new ArrayList<>();
         lines.add("model,input,threads,path,device,rounds,clinfer_median_ms,clinfer_p90_ms,ort_median_ms,ort_p90_ms,"
                 + "ratio,clinfer_peak_rss_mib,ort_peak_rss_mib,clinfer_direct_mib,check,max_abs_diff,"
-                + "clinfer_gflops,ort_gflops,note");
+                + "clinfer_gflops,ort_gflops,note,loadavg");
         for (Row r : rows) {
             lines.add(String.join(",", q(r.model()), q(r.input()), String.valueOf(r.threads()), q(r.path()),
                     q(r.device()), String.valueOf(r.rounds()), num(r.medianMs()), num(r.p90Ms()),
                     num(r.ortMedianMs()), num(r.ortP90Ms()), num(r.ratio()), num(r.peakMib()), num(r.ortPeakMib()),
                     num(r.directMib()), q(r.check()), num(r.maxAbsDiff()), num(r.gflops()), num(r.ortGflops()),
-                    q(r.note())));
+                    q(r.note()), q(r.load())));
         }
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {

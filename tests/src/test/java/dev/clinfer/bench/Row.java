@@ -24,11 +24,13 @@ import java.io.Serializable;
  * @param maxAbsDiff   largest |clinfer - ORT| over all outputs
  * @param flops        work of one run (GEMM rows), else 0
  * @param note         placement, errors, cut rounds
+ * @param load         the 1/5/15-minute load averages right after the timed rounds
  */
 public record Row(String model, String input, int threads, String path, String device, int rounds,
                   double medianMs, double p90Ms, double ortMedianMs, double ortP90Ms,
                   double peakMib, double ortPeakMib, double directMib,
-                  String check, double maxAbsDiff, double flops, String note) implements Serializable {
+                  String check, double maxAbsDiff, double flops, String note, String load)
+        implements Serializable {
     /**
      * @param peak    clinfer's peak RSS growth, MiB
      * @param ortPeak ORT's, MiB
@@ -38,7 +40,7 @@ public record Row(String model, String input, int threads, String path, String d
     public Row withMemory(double peak, double ortPeak, String extra) {
         String n = extra.isEmpty() ? note : note.isEmpty() ? extra : note + "; " + extra;
         return new Row(model, input, threads, path, device, rounds, medianMs, p90Ms, ortMedianMs, ortP90Ms, peak,
-                ortPeak, directMib, check, maxAbsDiff, flops, n);
+                ortPeak, directMib, check, maxAbsDiff, flops, n, load);
     }
 
     /** @return clinfer median / ORT median */
