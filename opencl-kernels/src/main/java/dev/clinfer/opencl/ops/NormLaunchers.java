@@ -48,6 +48,11 @@ public final class NormLaunchers {
 
     /** BatchNormalization with running statistics: y = (x - mean) * scale / sqrt(var + eps) + B. */
     static final class BatchNorm implements DeviceOp {
+    @Override
+    public List<ProgramRef> programs(Node node, DeviceOpContext.Static st) {
+        return List.of(new ProgramRef(FILE, ""));
+    }
+
         @Override
         public boolean supports(Node node, List<ValueInfo> inputs, DeviceOpContext.Static st) {
             if (node.inputs().size() < 5) {

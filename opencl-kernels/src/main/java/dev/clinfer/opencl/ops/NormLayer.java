@@ -18,6 +18,11 @@ import java.util.List;
  */
 final class NormLayer implements DeviceOp {
     @Override
+    public List<ProgramRef> programs(Node node, DeviceOpContext.Static st) {
+        return List.of(new ProgramRef(NormLaunchers.FILE, ""));
+    }
+
+    @Override
     public boolean supports(Node node, List<ValueInfo> inputs, DeviceOpContext.Static st) {
         if (!LayoutIndexing.isFloat(LayoutIndexing.info(inputs, 0))
                 || !LayoutIndexing.isFloat(LayoutIndexing.info(inputs, 1))) {

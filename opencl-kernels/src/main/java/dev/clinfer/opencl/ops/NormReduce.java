@@ -20,6 +20,11 @@ import java.util.Map;
  * or from input 1 (opset 13 for ReduceSum, 18 for the rest) when it is given.
  */
 final class NormReduce implements DeviceOp {
+    @Override
+    public List<ProgramRef> programs(Node node, DeviceOpContext.Static st) {
+        return List.of(new ProgramRef(NormLaunchers.FILE, "-DRED_" + KINDS.get(node.opType())));
+    }
+
     /** Op type to the kernel's RED_ macro. */
     static final Map<String, String> KINDS = new LinkedHashMap<>();
 

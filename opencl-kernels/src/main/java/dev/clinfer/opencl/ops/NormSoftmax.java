@@ -17,6 +17,11 @@ import java.util.List;
  */
 final class NormSoftmax implements DeviceOp {
     @Override
+    public List<ProgramRef> programs(Node node, DeviceOpContext.Static st) {
+        return List.of(new ProgramRef(NormLaunchers.FILE, ""));
+    }
+
+    @Override
     public boolean supports(Node node, List<ValueInfo> inputs, DeviceOpContext.Static st) {
         return LayoutIndexing.isFloat(LayoutIndexing.info(inputs, 0));
     }
