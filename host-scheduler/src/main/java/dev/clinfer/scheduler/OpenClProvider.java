@@ -31,7 +31,9 @@ public final class OpenClProvider implements BackendProvider {
         }
         List<String> tokens = DeviceSelector.tokens(options.device());
         for (String t : tokens) {
-            DeviceSelector.candidates(List.of(), t); // rejects unknown tokens early, OpenCL or not
+            if (!DeviceSelector.isJava(t)) {
+                DeviceSelector.candidates(List.of(), t); // rejects unknown tokens early, OpenCL or not
+            }
         }
         List<String> bindingLog = new ArrayList<>();
         ClBinding binding;

@@ -15,8 +15,9 @@ final class ZooModels {
 
     static Path dir(String model) {
         String env = System.getenv("CLINFER_MODELS");
-        Path[] roots = {env == null ? null : Path.of(env), Path.of("/work/shared/models"), Path.of("../../shared/models"),
-                Path.of("../shared/models")};
+        String shared = System.getenv("CLINFER_SHARED_DIR");
+        Path[] roots = {env == null ? null : Path.of(env), shared == null ? null : Path.of(shared, "models"),
+                Path.of("../../shared/models"), Path.of("../shared/models"), Path.of("/work/shared/models")};
         for (Path r : roots) {
             if (r != null && Files.isRegularFile(r.resolve(model).resolve("model.onnx"))) {
                 return r.resolve(model);
