@@ -59,6 +59,8 @@ final class DeviceGraph implements Target {
     final List<Integer> deviceInputs = new ArrayList<>();
     final Map<String, DeviceTensor> weights = new HashMap<>();
     final boolean strict;
+    /** Set when this target runs one stage of a pipeline (its runs are not whole requests). */
+    volatile boolean stage;
     private final int computeQueues;
     private final ConcurrentLinkedDeque<Slot> idle = new ConcurrentLinkedDeque<>();
     private final List<Slot> all = new ArrayList<>();

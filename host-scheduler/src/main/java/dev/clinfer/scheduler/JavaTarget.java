@@ -25,6 +25,8 @@ final class JavaTarget implements Target {
     private final Executor executor;
     private final Node[] nodes;
     private final Map<String, Integer> lastUse;
+    /** Set when this target runs one stage of a pipeline (its runs are not whole requests). */
+    volatile boolean stage;
 
     JavaTarget(Graph graph, HostLane host, Recorder recorder, Executor executor) {
         this.graph = graph;
@@ -92,7 +94,7 @@ final class JavaTarget implements Target {
             ok = true;
             return out;
         } finally {
-            recorder.request(lane(), ok, start, System.nanoTime(), id);
+            recorder.request(lane(), stage, ok, start, System.nanoTime(), id);
         }
     }
 

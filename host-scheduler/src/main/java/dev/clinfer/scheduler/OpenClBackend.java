@@ -49,6 +49,22 @@ final class OpenClBackend implements Backend {
     public PreparedGraph prepare(Graph graph, HostLane host) {
         Recorder recorder = new Recorder(options.trace());
         List<Target> targets = new ArrayList<>();
+        boolean subgraphs = graph.nodes().stream().anyMatch(dev.clinfer.passes.GraphScopes::hasSubgraph);
+        int lanes = devices.size() + (javaLane ? 1 : 0);
+        if (options.pipeline() && lanes > 1 && !subgraphs) {
+            Target first = devices.isEmpty() ? new JavaTarget(graph, host, recorder, dispatch)
+                    : new DeviceGraph(devices.get(0), graph, host, options, recorder, dispatch);
+            return new PipelineGraph(graph, List.of(first), (s, sub) -> {
+                if (s < devices.size()) {
+                    DeviceGraph t = new DeviceGraph(devices.get(s), sub, host, options, recorder, dispatch);
+                    t.stage = true;
+                    return t;
+                }
+                JavaTarget t = new JavaTarget(sub, host, recorder, dispatch);
+                t.stage = true;
+                return t;
+            }, lanes, options, recorder, dispatch);
+        }
         try {
             for (DeviceRuntime d : devices) {
                 targets.add(new DeviceGraph(d, graph, host, options, recorder, dispatch));

@@ -124,13 +124,26 @@ final class Recorder {
         span("java lane", thread, node.name(), node.opType(), start, end - start, null);
     }
 
-    /** A request ended. */
-    void request(String device, boolean ok, long start, long end, long id) {
-        (ok ? requests : failed).increment();
+    /**
+     * A request (or, in pipeline mode, one stage of a request) ended on a device.
+     *
+     * @param device the device lane
+     * @param stage  true for a pipeline stage (counted per device, not as a request)
+     */
+    void request(String device, boolean stage, boolean ok, long start, long end, long id) {
+        if (!stage) {
+            (ok ? requests : failed).increment();
+        }
         if (ok) {
             perDevice.computeIfAbsent(device, k -> new LongAdder()).increment();
         }
-        span("requests", device, "request " + id, ok ? "ok" : "failed", start, end - start, null);
+        span("requests", device, (stage ? "stage of request " : "request ") + id, ok ? "ok" : "failed", start,
+                end - start, null);
+    }
+
+    /** A whole pipelined request ended (its stages were counted per device). */
+    void pipelined(boolean ok) {
+        (ok ? requests : failed).increment();
     }
 
     SessionStats snapshot(int inFlight, int waiting, long queued) {

@@ -401,7 +401,7 @@ final class RequestRun implements DeviceOpContext {
             }
             slot.memory.reset();
             g.returnSlot(slot, healthy);
-            g.recorder.request(g.dev.lane, f == null, start, System.nanoTime(), id);
+            g.recorder.request(g.dev.lane, g.stage, f == null, start, System.nanoTime(), id);
         }
         if (f != null) {
             result.completeExceptionally(f instanceof ClinferException ? f
