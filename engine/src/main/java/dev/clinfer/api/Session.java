@@ -173,6 +173,13 @@ public final class Session implements AutoCloseable {
         return m;
     }
 
+    /** @return node name to op type, for the nodes left after the load-time passes */
+    public Map<String, String> nodeOpTypes() {
+        Map<String, String> m = new LinkedHashMap<>();
+        model.graph().nodes().forEach(n -> m.put(n.name(), n.opType()));
+        return m;
+    }
+
     /** @return options the session was created with (a copy) */
     public SessionOptions options() {
         return options.copy();

@@ -72,6 +72,7 @@ public final class GemmKernel {
         }
         GemmPackedB pb = GemmPackedB.pack(b, bOff, ldb, transB, k, n, ctx);
         sgemmPacked(m, alpha, a, aOff, lda, pb, beta, c, cOff, ldc, ctx);
+        pb.release();
     }
 
     /**

@@ -18,13 +18,18 @@ final class ConvDepthwise {
     static void run(ConvGeometry g, float[] x, float[] w, float[] y, ExecContext ctx) {
         int planes = g.n * g.m;
         ctx.parallelFor(planes, 2L * g.outSize * g.kernelSize, (s, e) -> {
+            // Per input row and kernel column, the input samples each output column reads (0 in
+            // the padding), so the accumulation below indexes every array by the output column
+            // alone: the loop shape C2 vectorises.
+            float[][] shifted = new float[g.in[0] * g.kernel[1]][g.out[1]];
+            float[] acc = new float[g.out[1]];
             for (int p = s; p < e; p++) {
-                plane(g, x, w, y, p);
+                plane(g, x, w, y, p, shifted, acc);
             }
         });
     }
 
-    private static void plane(ConvGeometry g, float[] x, float[] w, float[] y, int p) {
+    private static void plane(ConvGeometry g, float[] x, float[] w, float[] y, int p, float[][] shifted, float[] acc) {
         int img = p / g.m;
         int oc = p % g.m;
         int ch = oc / g.mg;
@@ -41,38 +46,68 @@ final class ConvDepthwise {
         int xPlane = (img * g.c + ch) * g.inSize;
         int wOff = oc * g.kernelSize;
         int yPlane = p * g.outSize;
-        int[] lo = new int[kw];
-        int[] hi = new int[kw];
-        int[] shift = new int[kw];
+        // Which input rows some output row reads: build their shifted copies once.
+        boolean[] used = new boolean[h];
+        for (int oy = 0; oy < oh; oy++) {
+            for (int ky = 0; ky < kh; ky++) {
+                int iy = oy * sh + ky * dh - g.padsBegin[0];
+                if (iy >= 0 && iy < h) {
+                    used[iy] = true;
+                }
+            }
+        }
         for (int kx = 0; kx < kw; kx++) {
-            shift[kx] = kx * dw - g.padsBegin[1];
-            lo[kx] = Math.max(0, ConvIm2col.ceilDiv(-shift[kx], sw));
-            hi[kx] = Math.min(ow, Math.floorDiv(wd - 1 - shift[kx], sw) + 1);
+            int shift = kx * dw - g.padsBegin[1];
+            int lo = Math.max(0, ConvIm2col.ceilDiv(-shift, sw));
+            int hi = Math.max(lo, Math.min(ow, Math.floorDiv(wd - 1 - shift, sw) + 1));
+            for (int iy = 0; iy < h; iy++) {
+                if (!used[iy]) {
+                    continue;
+                }
+                float[] row = shifted[iy * kw + kx];
+                int base = xPlane + iy * wd + shift;
+                java.util.Arrays.fill(row, 0, lo, 0f);
+                if (sw == 1) {
+                    System.arraycopy(x, base + lo, row, lo, hi - lo);
+                } else {
+                    for (int ox = lo; ox < hi; ox++) {
+                        row[ox] = x[base + ox * sw];
+                    }
+                }
+                java.util.Arrays.fill(row, hi, ow, 0f);
+            }
         }
         for (int oy = 0; oy < oh; oy++) {
-            int yRow = yPlane + oy * ow;
+            java.util.Arrays.fill(acc, 0f);
             for (int ky = 0; ky < kh; ky++) {
                 int iy = oy * sh + ky * dh - g.padsBegin[0];
                 if (iy < 0 || iy >= h) {
                     continue;
                 }
-                int xRow = xPlane + iy * wd;
-                for (int kx = 0; kx < kw; kx++) {
-                    float wv = w[wOff + ky * kw + kx];
-                    int base = xRow + shift[kx];
-                    int l = lo[kx];
-                    int r = hi[kx];
-                    if (sw == 1) {
-                        for (int ox = l; ox < r; ox++) {
-                            y[yRow + ox] += wv * x[base + ox];
-                        }
-                    } else {
-                        for (int ox = l; ox < r; ox++) {
-                            y[yRow + ox] += wv * x[base + ox * sw];
-                        }
-                    }
+                int wr = wOff + ky * kw;
+                int sr = iy * kw;
+                int kx = 0;
+                for (; kx + 2 < kw; kx += 3) {
+                    axpy3(acc, shifted[sr + kx], shifted[sr + kx + 1], shifted[sr + kx + 2],
+                            w[wr + kx], w[wr + kx + 1], w[wr + kx + 2], ow);
+                }
+                for (; kx < kw; kx++) {
+                    axpy1(acc, shifted[sr + kx], w[wr + kx], ow);
                 }
             }
+            System.arraycopy(acc, 0, y, yPlane + oy * ow, ow);
+        }
+    }
+
+    private static void axpy3(float[] acc, float[] a, float[] b, float[] c, float wa, float wb, float wc, int n) {
+        for (int j = 0; j < n; j++) {
+            acc[j] += wa * a[j] + wb * b[j] + wc * c[j];
+        }
+    }
+
+    private static void axpy1(float[] acc, float[] a, float wa, int n) {
+        for (int j = 0; j < n; j++) {
+            acc[j] += wa * a[j];
         }
     }
 }

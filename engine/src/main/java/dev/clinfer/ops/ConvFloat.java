@@ -73,12 +73,13 @@ final class ConvFloat {
                     0f, y, yOff, g.outSize, ctx);
             return;
         }
-        GemmPackedB cols = GemmPackedB.allocate(kDepth, g.outSize);
+        GemmPackedB cols = GemmPackedB.take(kDepth, g.outSize);
         if (ctx == null) {
             ConvIm2col.fill(g, x, xOff, cols, 0, kDepth);
         } else {
             ctx.parallelFor(kDepth, g.outSize, (s, e) -> ConvIm2col.fill(g, x, xOff, cols, s, e));
         }
         GemmKernel.sgemmPacked(g.mg, 1f, w, wOff, kDepth, cols, 0f, y, yOff, g.outSize, ctx);
+        cols.release();
     }
 }

@@ -174,17 +174,15 @@ final class ConvGeometry {
             } else if (same) {
                 out[i] = in[i] * strides[i];
             }
-            if (same || (outShapeAttr != null && !node.hasAttr("pads"))) {
+            if (same) {
+                // SAME_UPPER puts the odd unit of padding at the end, SAME_LOWER at the start.
                 int total = full - out[i];
                 int half = Math.floorDiv(total, 2);
-                boolean upper = !autoPad.equals("SAME_LOWER");
-                pb[i] = upper ? half : total - half;
+                pb[i] = autoPad.equals("SAME_UPPER") ? half : total - half;
                 pe[i] = total - pb[i];
-                if (!same) {
-                    // Explicit output_shape, no pads: the result starts at the first position.
-                    pb[i] = 0;
-                    pe[i] = total;
-                }
+            } else if (outShapeAttr != null && !node.hasAttr("pads")) {
+                // Explicit output_shape, no pads: the result starts at the first position.
+                pe[i] = full - out[i];
             } else {
                 pb[i] = pads[i];
                 pe[i] = pads[i + dims];

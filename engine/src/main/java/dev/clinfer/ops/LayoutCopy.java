@@ -10,7 +10,8 @@ import dev.clinfer.api.Tensor;
  * destination's innermost one is done in cache-sized 2-D tiles.
  */
 public final class LayoutCopy {
-    private static final int TILE = 32;
+    /** Edge of the square blocks a transpose is done in. */
+    static final int TILE = 32;
 
     private LayoutCopy() {
     }
@@ -50,9 +51,8 @@ public final class LayoutCopy {
             ds[m] = dStr[i];
             m++;
         }
-        LayoutMover mover = LayoutMover.of(src, dst);
         if (m == 0) {
-            mover.one((int) sOff, (int) dOff);
+            LayoutMover.of(src, dst).one((int) sOff, (int) dOff);
             return;
         }
         int last = m - 1;
@@ -87,6 +87,7 @@ public final class LayoutCopy {
         final int tileN = tile < 0 ? 1 : (int) n[tile];
         final int tileD = tile < 0 ? 0 : (int) ds[tile];
         RangeBody body = (start, end) -> {
+            LayoutMover mover = LayoutMover.of(src, dst); // per chunk: movers keep scratch tiles
             long[] idx = new long[outerRank];
             long rem = start;
             long s = sOff;
@@ -126,12 +127,10 @@ public final class LayoutCopy {
     /** A 2-D transpose block: source contiguous along k, destination contiguous along l. */
     private static void tiled(LayoutMover mover, int s, int d, int nk, int dk, int nl, int sl) {
         for (int kb = 0; kb < nk; kb += TILE) {
-            int ke = Math.min(nk, kb + TILE);
+            int kLen = Math.min(nk, kb + TILE) - kb;
             for (int lb = 0; lb < nl; lb += TILE) {
-                int len = Math.min(nl, lb + TILE) - lb;
-                for (int k = kb; k < ke; k++) {
-                    mover.run(s + k + lb * sl, sl, d + k * dk + lb, 1, len);
-                }
+                int lLen = Math.min(nl, lb + TILE) - lb;
+                mover.block(s + kb + lb * sl, sl, d + kb * dk + lb, dk, kLen, lLen);
             }
         }
     }

@@ -66,6 +66,23 @@ public abstract class LayoutMover {
         run(s, 1, d, 1, 1);
     }
 
+    /**
+     * Transposes one small block: {@code dst[d + k*dk + l] = src[s + k + l*sl]} for k in
+     * [0, nk), l in [0, nl). The source is contiguous along k, the destination along l.
+     *
+     * @param s  source index of (0, 0)
+     * @param sl source stride of l
+     * @param d  destination index of (0, 0)
+     * @param dk destination stride of k
+     * @param nk block height (at most {@link LayoutCopy#TILE})
+     * @param nl block width (at most {@link LayoutCopy#TILE})
+     */
+    public void block(int s, int sl, int d, int dk, int nk, int nl) {
+        for (int k = 0; k < nk; k++) {
+            run(s + k, sl, d + k * dk, 1, nl);
+        }
+    }
+
     private static final class Bytes extends LayoutMover {
         private final ByteBuffer src;
         private final ByteBuffer dst;
@@ -126,9 +143,32 @@ public abstract class LayoutMover {
         private final IntBuffer src;
         private final IntBuffer dst;
 
+        private int[] tile;
+        private int[] row;
+
         Ints(IntBuffer src, IntBuffer dst) {
             this.src = src;
             this.dst = dst;
+        }
+
+        @Override
+        public void block(int s, int sl, int d, int dk, int nk, int nl) {
+            // Bulk-read source rows, transpose in a local array, bulk-write destination rows:
+            // no per-element buffer access and no cache-set aliasing of strided accesses.
+            if (tile == null) {
+                tile = new int[LayoutCopy.TILE * LayoutCopy.TILE];
+                row = new int[LayoutCopy.TILE];
+            }
+            int t = LayoutCopy.TILE;
+            for (int l = 0; l < nl; l++) {
+                src.get(s + l * sl, tile, l * t, nk);
+            }
+            for (int k = 0; k < nk; k++) {
+                for (int l = 0; l < nl; l++) {
+                    row[l] = tile[l * t + k];
+                }
+                dst.put(d + k * dk, row, 0, nl);
+            }
         }
 
         @Override
@@ -154,9 +194,30 @@ public abstract class LayoutMover {
         private final LongBuffer src;
         private final LongBuffer dst;
 
+        private long[] tile;
+        private long[] row;
+
         Longs(LongBuffer src, LongBuffer dst) {
             this.src = src;
             this.dst = dst;
+        }
+
+        @Override
+        public void block(int s, int sl, int d, int dk, int nk, int nl) {
+            if (tile == null) {
+                tile = new long[LayoutCopy.TILE * LayoutCopy.TILE];
+                row = new long[LayoutCopy.TILE];
+            }
+            int t = LayoutCopy.TILE;
+            for (int l = 0; l < nl; l++) {
+                src.get(s + l * sl, tile, l * t, nk);
+            }
+            for (int k = 0; k < nk; k++) {
+                for (int l = 0; l < nl; l++) {
+                    row[l] = tile[l * t + k];
+                }
+                dst.put(d + k * dk, row, 0, nl);
+            }
         }
 
         @Override

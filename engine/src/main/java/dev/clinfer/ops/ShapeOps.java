@@ -175,7 +175,7 @@ public final class ShapeOps {
         long[] s = x.shape();
         long[] axes = axesArg(node, in, 13);
         boolean[] drop = new boolean[s.length];
-        if (axes == null) {
+        if (axes == null || axes.length == 0) { // an empty axes input means "all", as in ORT
             for (int i = 0; i < s.length; i++) {
                 drop[i] = s[i] == 1;
             }

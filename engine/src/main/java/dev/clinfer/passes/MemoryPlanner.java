@@ -30,6 +30,9 @@ public final class MemoryPlanner {
     public record Plan(long peakBytes, long totalBytes, int plannedValues, int unknownValues, Map<String, Long> offsets) {
     }
 
+    /** Ops whose output is a view of their first input (the kernels return {@code input.reshape}). */
+    static final Set<String> VIEW_OPS = Set.of("Reshape", "Flatten", "Squeeze", "Unsqueeze", "Identity");
+
     private MemoryPlanner() {
     }
 
@@ -47,17 +50,30 @@ public final class MemoryPlanner {
         }
         Map<String, Integer> birth = new HashMap<>();
         Map<String, Integer> death = new HashMap<>();
+        Map<String, String> viewOf = new HashMap<>(); // a view's name -> the buffer it shares
         for (int i = 0; i < nodes.size(); i++) {
             Node n = nodes.get(i);
-            for (String o : n.outputs()) {
-                if (!o.isEmpty()) {
-                    birth.put(o, i);
-                    death.put(o, outputs.contains(o) ? nodes.size() : i);
+            for (String r : GraphScopes.reads(n)) {
+                String owner = viewOf.getOrDefault(r, r);
+                if (birth.containsKey(owner)) {
+                    death.put(owner, Math.max(death.get(owner), i));
                 }
             }
-            for (String r : GraphScopes.reads(n)) {
-                if (birth.containsKey(r)) {
-                    death.put(r, Math.max(death.get(r), i));
+            boolean view = VIEW_OPS.contains(n.opType()) && !n.inputs().isEmpty()
+                    && birth.containsKey(viewOf.getOrDefault(n.inputs().get(0), n.inputs().get(0)));
+            for (String o : n.outputs()) {
+                if (o.isEmpty()) {
+                    continue;
+                }
+                if (view) {
+                    String owner = viewOf.getOrDefault(n.inputs().get(0), n.inputs().get(0));
+                    viewOf.put(o, owner);
+                    if (outputs.contains(o)) {
+                        death.put(owner, nodes.size());
+                    }
+                } else {
+                    birth.put(o, i);
+                    death.put(o, outputs.contains(o) ? nodes.size() : i);
                 }
             }
         }

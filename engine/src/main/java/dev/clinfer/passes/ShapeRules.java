@@ -33,6 +33,7 @@ final class ShapeRules {
         ShapeRulesReduce.register(m);
         ShapeRulesTensor.register(m);
         ShapeRulesIndex.register(m);
+        ShapeRulesEinsum.register(m);
         return m;
     }
 

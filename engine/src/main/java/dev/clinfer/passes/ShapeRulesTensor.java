@@ -86,7 +86,11 @@ final class ShapeRulesTensor {
         List<Dim> target = target(n, c, 1);
         if (target == null) {
             Shape s = c.shape(n, 1);
-            c.set(n, 0, t, s.isStatic() && s.rank() == 1 ? ShapeInferenceDims.unknownDims((int) s.dim(0).value()) : null);
+            Shape out = s.isStatic() && s.rank() == 1 ? ShapeInferenceDims.unknownDims((int) s.dim(0).value()) : null;
+            if (out != null && out.rank() == 1 && x.hasRank()) {
+                out = Shape.of(List.of(ShapeInferenceDims.product(x.dims(), 0, x.rank()))); // flattening
+            }
+            c.set(n, 0, t, out);
             return;
         }
         boolean allowZero = n.attrInt("allowzero", 0) != 0;
@@ -172,7 +176,7 @@ final class ShapeRulesTensor {
         }
         List<Dim> out = new ArrayList<>();
         boolean[] drop = new boolean[x.rank()];
-        if (axes == null) {
+        if (axes == null || axes.length == 0) {
             for (int i = 0; i < x.rank(); i++) {
                 if (!x.dim(i).isKnown()) {
                     c.set(n, 0, t, null); // a symbolic dim might be 1
@@ -314,6 +318,13 @@ final class ShapeRulesTensor {
                 out.add(ShapeInferenceContext.asShapeDim(d));
             }
             c.set(n, 0, t, Shape.of(out));
+            boolean small = out.size() == 1 && out.get(0).isKnown() && out.get(0).value() <= 64;
+            if (small && t.isInteger() && value != null && value.size() == 1) {
+                // e.g. ConstantOfShape([k], value=1) making the ones of a reduced shape
+                long x = value.getLong(0);
+                Dim d = x >= 0 ? Dim.of(x) : ShapeInferenceContext.marker(x);
+                c.setDimValues(n, 0, t, java.util.Collections.nCopies((int) out.get(0).value(), d), false);
+            }
             return;
         }
         Shape s = c.shape(n, 0);

@@ -43,6 +43,50 @@ final class GemmTestContext implements ExecContext, AutoCloseable {
         pool.close();
     }
 
+    static Attribute ints(String name, long... v) {
+        return new Attribute(name, Attribute.Type.INTS, 0f, 0L, null, null, null, null, v, null, null, null);
+    }
+
+    static Attribute integer(String name, long v) {
+        return new Attribute(name, Attribute.Type.INT, 0f, v, null, null, null, null, null, null, null, null);
+    }
+
+    static Attribute real(String name, float v) {
+        return new Attribute(name, Attribute.Type.FLOAT, v, 0L, null, null, null, null, null, null, null, null);
+    }
+
+    static Attribute string(String name, String v) {
+        return new Attribute(name, Attribute.Type.STRING, 0f, 0L, v, null, null, null, null, null, null, null);
+    }
+
+    /** @return a node with the given attributes (opset 17) */
+    static Node node(String op, Attribute... attrs) {
+        Map<String, Attribute> m = new java.util.LinkedHashMap<>();
+        for (Attribute a : attrs) {
+            m.put(a.name(), a);
+        }
+        return node(op, 17, m);
+    }
+
+    /** Asserts elementwise closeness to a float64 reference. */
+    static void assertClose(double[] expected, float[] actual, double tol) {
+        org.junit.jupiter.api.Assertions.assertEquals(expected.length, actual.length, "length");
+        for (int i = 0; i < expected.length; i++) {
+            double e = expected[i];
+            if (Math.abs(e - actual[i]) > tol * (1 + Math.abs(e))) {
+                org.junit.jupiter.api.Assertions.fail("element " + i + ": expected " + e + " got " + actual[i]);
+            }
+        }
+    }
+
+    static float[] random(java.util.Random r, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = r.nextFloat() * 2 - 1;
+        }
+        return v;
+    }
+
     /** @return a node of the default domain with the given attributes */
     static Node node(String op, int opset, Map<String, Attribute> attrs) {
         return new Node("t", op, "", List.of(), List.of("y"), attrs, opset);

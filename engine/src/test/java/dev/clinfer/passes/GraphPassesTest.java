@@ -81,4 +81,21 @@ class GraphPassesTest {
         assertEquals(2 * 64, p.peakBytes());
         assertEquals(4, p.plannedValues());
     }
+
+    @Test
+    void viewsShareTheirInputsBuffer() {
+        // a = Relu(x); b = Reshape(a) is a view of a; y = Relu(b). Only a and y need buffers,
+        // and a lives until y's producer has read b.
+        Graph g = graph(new ArrayList<>(List.of(
+                node("Relu", "n1", List.of("x"), List.of("a")),
+                node("Reshape", "n2", List.of("a", "shape"), List.of("b")),
+                node("Relu", "n3", List.of("b"), List.of("y")))), "y");
+        Map<String, ValueInfo> infos = new java.util.HashMap<>();
+        for (String v : List.of("a", "b", "y")) {
+            infos.put(v, ValueInfo.tensor(v, DataType.FLOAT, Shape.of(2, 3)));
+        }
+        MemoryPlanner.Plan p = MemoryPlanner.plan(g, infos, 1);
+        assertEquals(2, p.plannedValues());
+        assertEquals(2 * 64, p.peakBytes());
+    }
 }

@@ -62,6 +62,10 @@ public final class ShapeInferenceCheck {
                 exact++;
             } else {
                 partial++;
+                if (System.getenv("SHOW_PARTIAL") != null) {
+                    System.out.println("PARTIAL " + testDir.getFileName() + " output " + k + ": " + s + " vs "
+                            + java.util.Arrays.toString(actual));
+                }
             }
         }
         return new Counts(exact, partial, unknown, wrong);

@@ -1,11 +1,155 @@
 package dev.clinfer.opencl.ops;
 
-/** OpenCL launchers: Conv (1x1 as GEMM, depthwise, general) and ConvTranspose (conv.cl). */
+import dev.clinfer.api.DataType;
+import dev.clinfer.api.InvalidInputException;
+import dev.clinfer.ir.Node;
+import dev.clinfer.ir.ValueInfo;
+import dev.clinfer.opencl.ClKernel;
+import dev.clinfer.opencl.DeviceOp;
+import dev.clinfer.opencl.DeviceOpContext;
+import dev.clinfer.opencl.DeviceTensor;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * OpenCL launchers: Conv (1x1 as GEMM, depthwise, im2col + GEMM otherwise) and ConvTranspose
+ * (a gather kernel), 1-D and 2-D, NCHW float32 (conv.cl, gemm.cl). 3-D convolutions stay on
+ * the CPU lane.
+ */
 public final class ConvLaunchers {
+    private static final String PROGRAM = "conv.cl";
+    private static final String OPTIONS = "";
+    /** Largest im2col buffer (floats) one launch may use; bigger batches run in image chunks. */
+    static final long MAX_COL_FLOATS = 32L << 20;
+    /** The chunk limit in use (tests lower it). */
+    static volatile long maxColFloats = MAX_COL_FLOATS;
+
     private ConvLaunchers() {
     }
 
     /** @param r the registry to fill */
     public static void register(DeviceOps r) {
+        r.register("Conv", new DeviceOp() {
+            @Override
+            public boolean supports(Node node, List<ValueInfo> inputs, DeviceOpContext.Static ctx) {
+                return supported(inputs);
+            }
+
+            @Override
+            public DeviceTensor[] enqueue(Node node, DeviceTensor[] in, DeviceOpContext ctx) {
+                return new DeviceTensor[] {conv(node, in[0], in[1], bias(in), ctx)};
+            }
+        });
+        r.register("ConvTranspose", new DeviceOp() {
+            @Override
+            public boolean supports(Node node, List<ValueInfo> inputs, DeviceOpContext.Static ctx) {
+                return supported(inputs);
+            }
+
+            @Override
+            public DeviceTensor[] enqueue(Node node, DeviceTensor[] in, DeviceOpContext ctx) {
+                return new DeviceTensor[] {convTranspose(node, in[0], in[1], bias(in), ctx)};
+            }
+        });
+    }
+
+    private static boolean supported(List<ValueInfo> inputs) {
+        boolean bias = inputs.size() > 2 && inputs.get(2) != null;
+        return GemmLaunchers.floats(inputs, 0, 1) && (!bias || GemmLaunchers.floats(inputs, 2))
+                && GemmLaunchers.rankIn(inputs.get(0), 3, 4) && GemmLaunchers.rankIn(inputs.get(1), 3, 4);
+    }
+
+    private static DeviceTensor bias(DeviceTensor[] in) {
+        return in.length > 2 ? in[2] : null;
+    }
+
+    private static void checkBias(Node node, DeviceTensor b, int m) {
+        if (b != null && b.size() != m) {
+            throw new InvalidInputException(node + ": bias B has shape " + Arrays.toString(b.shape()) + ", want [" + m + "]");
+        }
+    }
+
+    private static DeviceTensor conv(Node node, DeviceTensor x, DeviceTensor w, DeviceTensor b, DeviceOpContext ctx) {
+        ConvShape s = ConvShape.forConv(node, x.shape(), w.shape());
+        checkBias(node, b, s.m);
+        DeviceTensor y = ctx.allocate(DataType.FLOAT, s.outShape);
+        int total = GemmLaunchers.checkedInt(node, y.size());
+        GemmLaunchers.checkedInt(node, x.size());
+        if (total == 0) {
+            return y;
+        }
+        int cg = s.c / s.group;
+        int mg = s.m / s.group;
+        int ohw = s.oh * s.ow;
+        if (s.group == s.c && cg == 1 && s.group > 1) {
+            ClKernel k = ctx.kernel(PROGRAM, OPTIONS, "conv_depthwise");
+            k.arg(0, x.buffer()).arg(1, w.buffer()).arg(2, b != null ? b.buffer() : w.buffer()).arg(3, b != null ? 1 : 0)
+                    .arg(4, y.buffer()).arg(5, total).argInts(6, s.packed(s.n));
+            ctx.launch(k, new long[] {total}, null);
+            return y;
+        }
+        int kk = s.kh * s.kw;
+        GemmCall g = new GemmCall();
+        g.m = mg;
+        g.n = ohw;
+        g.k = cg * kk;
+        g.sAm = cg * kk;
+        g.sAk = 1;
+        g.sBk = ohw;
+        g.sBn = 1;
+        g.a = w.buffer();
+        g.y = y.buffer();
+        if (b != null) {
+            g.c = b.buffer();
+            g.beta = 1f;
+            g.sCm = 1;
+            g.sCn = 0;
+        }
+        if (s.pointwise()) {
+            // Y[n, g] (mg x HW) = W[g] (mg x cg) * X[n, g] (cg x HW): the input is the B operand as is.
+            g.b = x.buffer();
+            g.batch(new int[] {s.n, s.group}, new int[] {0, mg * cg}, new int[] {s.c * ohw, cg * ohw},
+                    new int[] {0, mg});
+            g.enqueue(ctx);
+            return y;
+        }
+        long perImage = (long) s.c * kk * ohw;
+        int chunk = (int) Math.max(1, Math.min(s.n, maxColFloats / Math.max(1, perImage)));
+        DeviceTensor col = ctx.allocate(DataType.FLOAT, new long[] {chunk, perImage});
+        GemmLaunchers.checkedInt(node, col.size());
+        int inImage = s.c * s.h * s.w;
+        for (int n0 = 0; n0 < s.n; n0 += chunk) {
+            int images = Math.min(chunk, s.n - n0);
+            int colTotal = (int) (images * perImage);
+            ClKernel k = ctx.kernel(PROGRAM, OPTIONS, "im2col");
+            k.arg(0, x.buffer()).arg(1, n0 * inImage).arg(2, col.buffer()).arg(3, colTotal)
+                    .argInts(4, s.packed(images));
+            ctx.launch(k, new long[] {colTotal}, null);
+            // Y[n, g] (mg x OHW) = W[g] (mg x cg*KK) * col[n, g] (cg*KK x OHW)
+            g.b = col.buffer();
+            g.yOff = n0 * s.m * ohw;
+            g.batch(new int[] {images, s.group}, new int[] {0, mg * cg * kk}, new int[] {(int) perImage, cg * kk * ohw},
+                    new int[] {0, mg});
+            g.enqueue(ctx);
+        }
+        return y;
+    }
+
+    private static DeviceTensor convTranspose(Node node, DeviceTensor x, DeviceTensor w, DeviceTensor b,
+                                              DeviceOpContext ctx) {
+        ConvShape s = ConvShape.forTranspose(node, x.shape(), w.shape());
+        checkBias(node, b, s.m);
+        DeviceTensor y = ctx.allocate(DataType.FLOAT, s.outShape);
+        int total = GemmLaunchers.checkedInt(node, y.size());
+        GemmLaunchers.checkedInt(node, x.size());
+        if (total == 0) {
+            return y;
+        }
+        ClKernel k = ctx.kernel(PROGRAM, OPTIONS, "conv_transpose");
+        k.arg(0, x.buffer()).arg(1, w.buffer()).arg(2, b != null ? b.buffer() : w.buffer()).arg(3, b != null ? 1 : 0)
+                .arg(4, y.buffer()).arg(5, total).argInts(6, s.packed(s.n));
+        ctx.launch(k, new long[] {total}, null);
+        return y;
     }
 }

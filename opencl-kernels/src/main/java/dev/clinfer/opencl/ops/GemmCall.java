@@ -17,6 +17,9 @@ final class GemmCall {
     /** Batch dims the kernel decodes. */
     static final int MAX_BATCH_DIMS = 4;
 
+    /** Tests only: a kernel name to use whatever the device ("gemm_tiled", "gemm_cpu", "gemm_direct"). */
+    static volatile String forceKernel;
+
     int m;
     int n;
     int k;
@@ -76,7 +79,7 @@ final class GemmCall {
     static String options(ClDevice device) {
         return device.isGpuLike() && device.maxWorkGroupSize() >= 256
                 ? "-DTSM=64 -DTSN=64 -DTSK=16 -DWPTM=4 -DWPTN=4"
-                : "-DTSM=32 -DTSN=32 -DTSK=32 -DWPTM=4 -DWPTN=4";
+                : "-DTSM=32 -DTSN=32 -DTSK=32 -DWPTM=4 -DWPTN=4 -DVW=8 -DRM=4";
     }
 
     /** @param options build options @param name macro @return its value in the options */
@@ -98,8 +101,19 @@ final class GemmCall {
         int tsn = macro(opts, "TSN");
         // Tiles pay when both output dims fill most of a tile and K is not tiny; thin products
         // (vectors, attention heads, a classifier row) run one output per work-item.
-        boolean tiled = m >= tsm / 2 && n >= tsn / 2 && k >= 8 && (long) m * n >= 4096;
-        ClKernel kern = ctx.kernel(PROGRAM, opts, tiled ? "gemm_tiled" : "gemm_direct");
+        boolean big = m >= tsm / 2 && n >= tsn / 2 && k >= 8 && (long) m * n >= 4096;
+        boolean gpu = ctx.device().isGpuLike();
+        // CPU devices get the register-blocked kernel: barriers and local tiles are slow there.
+        boolean cpuBlocked = !gpu && n >= 16 && m >= 2;
+        boolean tiled = gpu && big;
+        String name = tiled ? "gemm_tiled" : cpuBlocked ? "gemm_cpu" : "gemm_direct";
+        String forced = forceKernel;
+        if (forced != null) {
+            name = forced;
+            tiled = forced.equals("gemm_tiled");
+            cpuBlocked = forced.equals("gemm_cpu");
+        }
+        ClKernel kern = ctx.kernel(PROGRAM, opts, name);
         kern.arg(0, a).arg(1, aOff).arg(2, b).arg(3, bOff)
                 .arg(4, c != null ? c : a).arg(5, cOff).arg(6, y).arg(7, yOff)
                 .argInts(8, new int[] {m, n, k, sAm, sAk, sBk, sBn, sCm, sCn, c != null ? 1 : 0, 0, 0, 0, 0, 0, 0})
@@ -114,6 +128,10 @@ final class GemmCall {
             long gx = (long) ((n + tsn - 1) / tsn) * rtsn;
             long gy = (long) ((m + tsm - 1) / tsm) * rtsm;
             ctx.launch(kern, new long[] {gx, gy, batches}, new long[] {rtsn, rtsm, 1});
+        } else if (cpuBlocked) {
+            int vw = macro(opts, "VW");
+            int rm = macro(opts, "RM");
+            ctx.launch(kern, new long[] {(n + 2L * vw - 1) / (2L * vw), (m + rm - 1) / rm, batches}, null);
         } else {
             ctx.launch(kern, new long[] {n, m, batches}, null);
         }

@@ -5,10 +5,13 @@ import dev.clinfer.ir.Node;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.Random;
 import java.util.Set;
 
+import static dev.clinfer.opencl.ops.GemmTestNodes.LONG_TOL;
 import static dev.clinfer.opencl.ops.GemmTestNodes.TOL;
 import static dev.clinfer.opencl.ops.GemmTestNodes.f;
 import static dev.clinfer.opencl.ops.GemmTestNodes.i;
@@ -35,7 +38,7 @@ class GemmLaunchersTest {
 
     private void matMul(long[] a, long[] b) {
         Node n = node("MatMul", 13, 2, 1);
-        h.checkSupported(n, new Tensor[] {randn(rnd, a), randn(rnd, b)}, Set.of(), TOL);
+        h.checkSupported(n, new Tensor[] {randn(rnd, a), randn(rnd, b)}, Set.of(), a[a.length - 1] > 200 ? LONG_TOL : TOL);
     }
 
     @Test
@@ -91,9 +94,22 @@ class GemmLaunchersTest {
     @Test
     void gemmClassifierRowAndBetaZero() {
         Node nd = node("Gemm", 11, 3, 1, i("transB", 1));
-        h.checkSupported(nd, new Tensor[] {randn(rnd, 1, 512), randn(rnd, 1000, 512), randn(rnd, 1000)}, Set.of(1, 2), TOL);
+        h.checkSupported(nd, new Tensor[] {randn(rnd, 1, 512), randn(rnd, 1000, 512), randn(rnd, 1000)}, Set.of(1, 2), LONG_TOL);
         Node z = node("Gemm", 11, 3, 1, f("beta", 0f));
         h.checkSupported(z, new Tensor[] {randn(rnd, 70, 33), randn(rnd, 33, 90), randn(rnd, 70, 90)}, Set.of(), TOL);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gemm_tiled", "gemm_cpu", "gemm_direct"})
+    void everyKernelOnEveryShape(String kernel) {
+        GemmCall.forceKernel = kernel;
+        try {
+            matMulOddSizesTiledAndDirect();
+            matMulBatchedBroadcast();
+            gemmTransposesAlphaBetaAndBias();
+        } finally {
+            GemmCall.forceKernel = null;
+        }
     }
 
     @Test

@@ -1,0 +1,85 @@
+package dev.clinfer.ops;
+
+import dev.clinfer.cpu.GemmKernel;
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static dev.clinfer.ops.GemmTestContext.assertClose;
+import static dev.clinfer.ops.GemmTestContext.random;
+
+/** {@link GemmKernel#sgemm} against a float64 triple loop on odd shapes, both transposes, offsets. */
+class GemmKernelTest {
+    private static double[] reference(int m, int n, int k, double alpha, float[] a, int aOff, int lda, boolean ta,
+                                      float[] b, int bOff, int ldb, boolean tb, double beta, float[] c, int cOff, int ldc) {
+        double[] out = new double[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int kk = 0; kk < k; kk++) {
+                    double x = ta ? a[aOff + kk * lda + i] : a[aOff + i * lda + kk];
+                    double y = tb ? b[bOff + j * ldb + kk] : b[bOff + kk * ldb + j];
+                    s += x * y;
+                }
+                out[i * n + j] = alpha * s + (beta == 0 ? 0 : beta * c[cOff + i * ldc + j]);
+            }
+        }
+        return out;
+    }
+
+    private static void check(Random r, int m, int n, int k, boolean ta, boolean tb, float alpha, float beta,
+                              GemmTestContext ctx) {
+        int aOff = r.nextInt(3);
+        int bOff = r.nextInt(3);
+        int cOff = r.nextInt(3);
+        int lda = (ta ? m : k) + r.nextInt(2);
+        int ldb = (tb ? k : n) + r.nextInt(2);
+        int ldc = n + r.nextInt(2);
+        float[] a = random(r, aOff + lda * (ta ? k : m) + 1);
+        float[] b = random(r, bOff + ldb * (tb ? n : k) + 1);
+        float[] c = random(r, cOff + ldc * m + 1);
+        double[] want = reference(m, n, k, alpha, a, aOff, lda, ta, b, bOff, ldb, tb, beta, c, cOff, ldc);
+        float[] cBefore = c.clone();
+        GemmKernel.sgemm(m, n, k, alpha, a, aOff, lda, ta, b, bOff, ldb, tb, beta, c, cOff, ldc, ctx);
+        float[] got = new float[m * n];
+        for (int i = 0; i < m; i++) {
+            System.arraycopy(c, cOff + i * ldc, got, i * n, n);
+            // Padding columns of C (ldc > n) must be untouched.
+            for (int j = n; j < ldc && cOff + i * ldc + j < c.length; j++) {
+                org.junit.jupiter.api.Assertions.assertEquals(cBefore[cOff + i * ldc + j], c[cOff + i * ldc + j]);
+            }
+        }
+        assertClose(want, got, 1e-4);
+    }
+
+    @Test
+    void randomShapesSerialAndParallel() {
+        Random r = new Random(42);
+        int[][] shapes = {{1, 1, 1}, {3, 5, 7}, {17, 9, 4}, {2, 300, 3}, {33, 257, 259}, {70, 513, 31},
+                          {5, 3, 600}, {64, 7, 64}, {1, 1000, 13}, {129, 16, 64}};
+        try (GemmTestContext one = new GemmTestContext(1); GemmTestContext three = new GemmTestContext(3)) {
+            for (int[] s : shapes) {
+                for (int t = 0; t < 4; t++) {
+                    boolean ta = (t & 1) != 0;
+                    boolean tb = (t & 2) != 0;
+                    check(r, s[0], s[1], s[2], ta, tb, 1f, 0f, one);
+                    check(r, s[0], s[1], s[2], ta, tb, 0.5f, 1.5f, three);
+                }
+            }
+        }
+    }
+
+    @Test
+    void zeroDepthScalesC() {
+        float[] c = {1, 2, 3, 4};
+        GemmKernel.sgemm(2, 2, 0, 1f, new float[0], 0, 0, false, new float[0], 0, 2, false, 2f, c, 0, 2, null);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {2, 4, 6, 8}, c);
+    }
+
+    @Test
+    void betaZeroIgnoresNaNInC() {
+        float[] c = {Float.NaN};
+        GemmKernel.sgemm(1, 1, 2, 1f, new float[] {1, 2}, 0, 2, false, new float[] {3, 4}, 0, 1, false, 0f, c, 0, 1, null);
+        org.junit.jupiter.api.Assertions.assertEquals(11f, c[0]);
+    }
+}

@@ -1,0 +1,114 @@
+// Pooling, NCHW float32 (1-D pooling arrives as H = 1).
+//
+// Window geometry p (int16): s0 H, s1 W, s2 KH, s3 KW, s4 OH, s5 OW, s6 stride h, s7 stride w,
+// s8 pad top, s9 pad left, sa dilation h, sb dilation w, sc pad bottom, sd pad right,
+// se count_include_pad. One work-item per output (1-D global, width fastest).
+
+// MaxPool: the first valid tap seeds the maximum, later taps replace it when greater (so a NaN
+// seed stays, as in the Java operator); a window with no valid tap gives -inf.
+__kernel void max_pool(__global const float* X, __global float* Y, int total, int16 p) {
+    const int idx = get_global_id(0);
+    if (idx >= total) {
+        return;
+    }
+    const int H = p.s0, W = p.s1, OH = p.s4, OW = p.s5;
+    const int ow = idx % OW;
+    const int oh = (idx / OW) % OH;
+    const int plane = idx / (OW * OH);
+    __global const float* x = X + plane * H * W;
+    const int ih0 = oh * p.s6 - p.s8;
+    const int iw0 = ow * p.s7 - p.s9;
+    float m = -INFINITY;
+    bool first = true;
+    for (int kh = 0; kh < p.s2; kh++) {
+        const int ih = ih0 + kh * p.sa;
+        if (ih < 0 || ih >= H) {
+            continue;
+        }
+        for (int kw = 0; kw < p.s3; kw++) {
+            const int iw = iw0 + kw * p.sb;
+            if (iw >= 0 && iw < W) {
+                float v = x[ih * W + iw];
+                if (first || v > m) {
+                    m = v;
+                }
+                first = false;
+            }
+        }
+    }
+    Y[idx] = m;
+}
+
+// AveragePool: the divisor counts the valid taps, or with count_include_pad the taps inside
+// the padded input (not those past the end padding that ceil_mode adds); empty windows give 0.
+__kernel void avg_pool(__global const float* X, __global float* Y, int total, int16 p) {
+    const int idx = get_global_id(0);
+    if (idx >= total) {
+        return;
+    }
+    const int H = p.s0, W = p.s1, OH = p.s4, OW = p.s5;
+    const int ow = idx % OW;
+    const int oh = (idx / OW) % OH;
+    const int plane = idx / (OW * OH);
+    __global const float* x = X + plane * H * W;
+    const int ih0 = oh * p.s6 - p.s8;
+    const int iw0 = ow * p.s7 - p.s9;
+    float sum = 0.0f;
+    int valid = 0;
+    int padH = 0;
+    int padW = 0;
+    for (int kh = 0; kh < p.s2; kh++) {
+        const int ih = ih0 + kh * p.sa;
+        padH += ih >= -p.s8 && ih < H + p.sc;
+        if (ih < 0 || ih >= H) {
+            continue;
+        }
+        for (int kw = 0; kw < p.s3; kw++) {
+            const int iw = iw0 + kw * p.sb;
+            if (iw >= 0 && iw < W) {
+                sum += x[ih * W + iw];
+                valid++;
+            }
+        }
+    }
+    for (int kw = 0; kw < p.s3; kw++) {
+        const int iw = iw0 + kw * p.sb;
+        padW += iw >= -p.s9 && iw < W + p.sd;
+    }
+    const int cnt = p.se ? padH * padW : valid;
+    Y[idx] = cnt > 0 ? sum / (float) cnt : 0.0f;
+}
+
+// GlobalAveragePool / GlobalMaxPool: one work-group of GLS work-items per (N, C) plane.
+#ifndef GLS
+#define GLS 64
+#endif
+inline float gmax(float a, float b) {
+    // NaN-propagating, like Java's Math.max.
+    return (isnan(b) || b > a) ? b : a;
+}
+
+__kernel __attribute__((reqd_work_group_size(GLS, 1, 1)))
+void global_pool(__global const float* X, __global float* Y, int inS, int isMax) {
+    __local float part[GLS];
+    const int lid = get_local_id(0);
+    const int plane = get_group_id(0);
+    __global const float* x = X + plane * inS;
+    float acc = isMax ? -INFINITY : 0.0f;
+    for (int i = lid; i < inS; i += GLS) {
+        float v = x[i];
+        acc = isMax ? gmax(acc, v) : acc + v;
+    }
+    part[lid] = acc;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (int s = GLS / 2; s > 0; s >>= 1) {
+        if (lid < s) {
+            float o = part[lid + s];
+            part[lid] = isMax ? gmax(part[lid], o) : part[lid] + o;
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    if (lid == 0) {
+        Y[plane] = isMax ? part[0] : part[0] / (float) inS;
+    }
+}

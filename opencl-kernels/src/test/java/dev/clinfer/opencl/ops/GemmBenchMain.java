@@ -1,0 +1,88 @@
+package dev.clinfer.opencl.ops;
+
+import dev.clinfer.api.DataType;
+import dev.clinfer.api.Tensor;
+import dev.clinfer.ir.Node;
+import dev.clinfer.opencl.ClBinding;
+import dev.clinfer.opencl.ClBindings;
+import dev.clinfer.opencl.ClBuffer;
+import dev.clinfer.opencl.ClContext;
+import dev.clinfer.opencl.ClDevice;
+import dev.clinfer.opencl.ClKernel;
+import dev.clinfer.opencl.ClQueue;
+import dev.clinfer.opencl.DeviceOpContext;
+import dev.clinfer.opencl.DeviceTensor;
+import dev.clinfer.opencl.ProgramCache;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Times a square MatMul through the launcher on the first device of a binding (not a unit
+ * test). Args: [n] [binding] [reps].
+ */
+public final class GemmBenchMain {
+    private GemmBenchMain() {
+    }
+
+    /** @param args size, binding, repetitions */
+    public static void main(String[] args) {
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 1024;
+        String binding = args.length > 1 ? args[1] : "jocl";
+        int reps = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        ClBinding b = ClBindings.open(binding, new ArrayList<>());
+        ClDevice d = b.devices().get(0);
+        try (ClContext context = b.createContext(d); ClQueue queue = context.createQueue(false);
+             ProgramCache programs = new ProgramCache(context)) {
+            Map<String, ClKernel> kernels = new HashMap<>();
+            List<ClBuffer> owned = new ArrayList<>();
+            DeviceOpContext ctx = new DeviceOpContext() {
+                @Override
+                public ClDevice device() {
+                    return d;
+                }
+
+                @Override
+                public DeviceTensor allocate(DataType type, long[] shape) {
+                    ClBuffer buf = context.createBuffer(Math.max(4, Tensor.elementCount(shape) * type.byteSize()));
+                    owned.add(buf);
+                    return new DeviceTensor(buf, type, shape);
+                }
+
+                @Override
+                public ClKernel kernel(String program, String options, String name) {
+                    return kernels.computeIfAbsent(program + "|" + options + "|" + name,
+                            k -> programs.get(program, options).kernel(name));
+                }
+
+                @Override
+                public void launch(ClKernel kernel, long[] global, long[] local) {
+                    queue.launch(kernel, global, local, List.of()).close();
+                }
+
+                @Override
+                public Tensor hostInput(Node node, int index) {
+                    return null;
+                }
+            };
+            DeviceTensor x = ctx.allocate(DataType.FLOAT, new long[] {n, n});
+            DeviceTensor w = ctx.allocate(DataType.FLOAT, new long[] {n, n});
+            Node node = GemmTestNodes.node("MatMul", 13, 2, 1);
+            var op = DeviceOps.defaultOps().find("", "MatMul");
+            op.enqueue(node, new DeviceTensor[] {x, w}, ctx);
+            queue.finish();
+            System.out.println("device: " + d);
+            for (int r = 0; r < reps; r++) {
+                long t0 = System.nanoTime();
+                op.enqueue(node, new DeviceTensor[] {x, w}, ctx);
+                queue.finish();
+                double s = (System.nanoTime() - t0) / 1e9;
+                System.out.printf("%dx%dx%d: %.1f ms, %.1f GFLOP/s%n", n, n, n, s * 1e3, 2.0 * n * n * n / s / 1e9);
+            }
+            kernels.values().forEach(ClKernel::close);
+            owned.forEach(ClBuffer::close);
+        }
+    }
+}
