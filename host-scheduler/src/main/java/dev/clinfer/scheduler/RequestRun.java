@@ -382,6 +382,15 @@ final class RequestRun implements DeviceOpContext {
         boolean healthy = true;
         try {
             slot.finish();
+            // an upload whose consumer was never enqueued (a failed request) may still be running
+            // on the shared upload queue: the slot's memory must not be reused under it
+            synchronized (events) {
+                for (Ev e : events) {
+                    if (e.queue == Ev.UPLOAD) {
+                        e.event.await();
+                    }
+                }
+            }
         } catch (Throwable t) {
             healthy = false;
             if (f == null) {
