@@ -58,7 +58,8 @@ final class ConvDepthwise {
         }
         for (int kx = 0; kx < kw; kx++) {
             int shift = kx * dw - g.padsBegin[1];
-            int lo = Math.max(0, ConvIm2col.ceilDiv(-shift, sw));
+            // lo may pass ow when the padding is wider than a small plane: then the row is all padding.
+            int lo = Math.min(ow, Math.max(0, ConvIm2col.ceilDiv(-shift, sw)));
             int hi = Math.max(lo, Math.min(ow, Math.floorDiv(wd - 1 - shift, sw) + 1));
             for (int iy = 0; iy < h; iy++) {
                 if (!used[iy]) {
@@ -67,6 +68,10 @@ final class ConvDepthwise {
                 float[] row = shifted[iy * kw + kx];
                 int base = xPlane + iy * wd + shift;
                 java.util.Arrays.fill(row, 0, lo, 0f);
+                if (hi <= lo) {
+                    java.util.Arrays.fill(row, lo, ow, 0f);
+                    continue;
+                }
                 if (sw == 1) {
                     System.arraycopy(x, base + lo, row, lo, hi - lo);
                 } else {
