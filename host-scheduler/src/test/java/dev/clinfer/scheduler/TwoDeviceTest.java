@@ -84,6 +84,30 @@ class TwoDeviceTest {
         assertEquals(before, ClObjects.snapshot(), "every OpenCL object released");
     }
 
+    @Test
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void resnet18PipelineOnTwoDevicesMatchesOneDevice() throws Exception {
+        java.nio.file.Path dir = ZooModels.dir("resnet18");
+        Assumptions.assumeTrue(dir != null, "model zoo not present");
+        Map<String, Tensor> in = ZooModels.read(dir.resolve("test_data_set_0"), "input");
+        Tensor want;
+        try (Session one = Session.create(dir.resolve("model.onnx"), new SessionOptions().device("0:0").strict(true));
+             Result r = one.run(in)) {
+            want = r.get("output").copy();
+        }
+        try (Session s = Session.create(dir.resolve("model.onnx"),
+                new SessionOptions().device("0:0,0:1").strict(true).pipeline(true))) {
+            for (int i = 0; i < 3; i++) {
+                try (Result r = s.run(in)) {
+                    assertEquals(null, ZooModels.compare(r.get("output"), want, 1e-5, 1e-6), "request " + i);
+                }
+            }
+            Map<String, Long> per = s.stats().requestsByDevice();
+            System.out.println("resnet18 pipeline stage runs per device: " + per);
+            assertTrue(per.getOrDefault("opencl 0:1", 0L) >= 2, "the second device ran stages: " + per);
+        }
+    }
+
     private static void check(CompletableFuture<Result> f, List<float[]> want, int i) {
         try (Result r = f.join()) {
             assertArrayEquals(want.get(i % 8), r.get("y").toFloatArray(), "request " + i);
