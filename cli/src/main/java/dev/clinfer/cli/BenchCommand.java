@@ -34,7 +34,9 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Benchmarks a model: N client threads send requests to one session, each waiting for its "
                 + "answer before sending the next. Prints throughput, latency p50/p90/p99, requests per device and "
-                + "the overlap ratio (share of transfer time inside kernel execution). A progress bar goes to stderr."})
+                + "the overlap ratio (share of transfer time inside kernel execution). A progress bar goes to stderr.",
+            "--device also takes a comma list (0:0,0:1, or 0:0,java with the Java CPU lane as one more device); gpu and "
+                + "opencl-cpu mean every device of that kind. Requests then go to the least-loaded device."})
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

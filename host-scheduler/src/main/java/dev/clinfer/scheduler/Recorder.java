@@ -94,6 +94,38 @@ final class Recorder {
         span(lane, track, node.name(), node.opType(), p[1] + offset, p[2] - p[1], null);
     }
 
+    /**
+     * Reports one completed request's kernels and transfers from its events' timestamps.
+     *
+     * @param g      the device graph it ran on
+     * @param slot   its slot (queue track names)
+     * @param events its events, all complete
+     */
+    void requestEvents(DeviceGraph g, Slot slot, List<Ev> events) {
+        long[] perNode = new long[g.nodes.length];
+        boolean[] ran = new boolean[g.nodes.length];
+        for (Ev e : events) {
+            long[] p;
+            try {
+                p = e.event.profile();
+            } catch (RuntimeException x) {
+                continue;
+            }
+            if (e.isTransfer()) {
+                transfer(g.dev.lane, e.queue == Ev.UPLOAD, e.bytes, p, g.dev.clockOffset);
+            } else {
+                kernel(g.dev.lane, slot.tracks[e.queue], g.nodes[e.node], p, g.dev.clockOffset);
+                perNode[e.node] += p[2] - p[1];
+                ran[e.node] = true;
+            }
+        }
+        for (int i = 0; i < perNode.length; i++) {
+            if (ran[i]) {
+                deviceNode(g.dev.lane, "compute" + g.queueOf[i], g.nodes[i], perNode[i]);
+            }
+        }
+    }
+
     /** A node's summed kernel time in one request. */
     void deviceNode(String lane, String queue, Node node, long nanos) {
         layer(node.name(), node.opType(), lane, queue, nanos);

@@ -399,7 +399,9 @@ final class RequestRun implements DeviceOpContext {
         }
         try {
             if (f == null) {
-                record();
+                synchronized (events) {
+                    g.recorder.requestEvents(g, slot, events);
+                }
             }
         } catch (Throwable t) {
             // a profiling failure must not fail the request
@@ -421,34 +423,6 @@ final class RequestRun implements DeviceOpContext {
                 out[k] = outs.get(k).join();
             }
             result.complete(out);
-        }
-    }
-
-    /** Reports the request's kernel and transfer times from its events' timestamps. */
-    private void record() {
-        long[] perNode = new long[g.nodes.length];
-        boolean[] ran = new boolean[g.nodes.length];
-        synchronized (events) {
-            for (Ev e : events) {
-                long[] p;
-                try {
-                    p = e.event.profile();
-                } catch (RuntimeException x) {
-                    continue;
-                }
-                if (e.isTransfer()) {
-                    g.recorder.transfer(g.dev.lane, e.queue == Ev.UPLOAD, e.bytes, p, g.dev.clockOffset);
-                } else {
-                    g.recorder.kernel(g.dev.lane, slot.tracks[e.queue], g.nodes[e.node], p, g.dev.clockOffset);
-                    perNode[e.node] += p[2] - p[1];
-                    ran[e.node] = true;
-                }
-            }
-        }
-        for (int i = 0; i < perNode.length; i++) {
-            if (ran[i]) {
-                g.recorder.deviceNode(g.dev.lane, "compute" + g.queueOf[i], g.nodes[i], perNode[i]);
-            }
         }
     }
 
