@@ -23,6 +23,11 @@ import java.util.function.IntConsumer;
  * request, wait for it, and send the next, until {@code requests} have completed (after
  * {@code warmup} untimed ones, whose counters are reset). Reports throughput, latency
  * percentiles, the request split over devices and the transfer/kernel overlap ratio.
+ *
+ * <p>The clients start staggered, client {@code c} after {@code c/N} of the time one request
+ * takes alone (estimated from the warm-up): clients that all start at once on one device share it evenly, finish together and
+ * stay in lockstep, so every upload would fall in the idle gap between rounds, which is not how
+ * independent callers arrive.
  */
 public final class LoadGenerator {
     private LoadGenerator() {
@@ -112,11 +117,16 @@ public final class LoadGenerator {
         if (concurrency < 1 || requests < 1 || warmup < 0) {
             throw new IllegalArgumentException("need concurrency >= 1, requests >= 1, warmup >= 0");
         }
-        phase(session, inputs, Math.min(concurrency, Math.max(1, warmup)), warmup, null, null);
+        double[] warm = new double[warmup];
+        int warmThreads = Math.min(concurrency, Math.max(1, warmup));
+        phase(session, inputs, warmThreads, warmup, warm, null, 0);
+        // warm-up latency / warm-up clients ~ the time of one request alone; offsets of 1/N of that
+        long staggerNanos = warmup == 0 ? 0
+                : (long) (Arrays.stream(warm).average().orElse(0) * 1e6 / warmThreads / concurrency);
         session.resetStats();
         double[] lat = new double[requests];
         long t0 = System.nanoTime();
-        phase(session, inputs, concurrency, requests, lat, progress);
+        phase(session, inputs, concurrency, requests, lat, progress, staggerNanos);
         double seconds = (System.nanoTime() - t0) / 1e9;
         Arrays.sort(lat);
         SessionStats st = session.stats();
@@ -130,7 +140,7 @@ public final class LoadGenerator {
     }
 
     private static void phase(Session session, Map<String, Tensor> inputs, int threads, int n, double[] lat,
-                              IntConsumer progress) {
+                              IntConsumer progress, long staggerNanos) {
         if (n == 0) {
             return;
         }
@@ -139,7 +149,11 @@ public final class LoadGenerator {
         AtomicReference<RuntimeException> error = new AtomicReference<>();
         List<Thread> ts = new ArrayList<>();
         for (int c = 0; c < threads; c++) {
+            long delay = staggerNanos * c;
             Thread t = new Thread(() -> {
+                if (delay > 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(delay);
+                }
                 int i;
                 while (error.get() == null && (i = next.getAndIncrement()) < n) {
                     long s = System.nanoTime();
