@@ -91,7 +91,10 @@ public final class Session implements AutoCloseable {
             this.plan = new ExecutionPlan(model.graph(), OpRegistry.defaultRegistry());
             DeviceChoice choice = DeviceChoice.open(this.options);
             this.backend = choice.backend();
-            this.prepared = backend == null ? null : backend.prepare(model.graph(),
+            // Control flow (If/Loop/Scan/SequenceMap) needs the interpreter's scopes: such graphs run
+            // whole on the Java path for now, and placement says so.
+            boolean controlFlow = model.graph().nodes().stream().anyMatch(dev.clinfer.passes.GraphScopes::hasSubgraph);
+            this.prepared = backend == null || controlFlow ? null : backend.prepare(model.graph(),
                     new dev.clinfer.cpu.JavaHostLane(interpreter, OpRegistry.defaultRegistry(), this.options.threads()));
             this.deviceDescription = choice.description();
             this.javaLimiter = new dev.clinfer.spi.InFlightLimiter(List.of("java"), this.options.maxInFlight());

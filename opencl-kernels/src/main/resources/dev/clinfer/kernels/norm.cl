@@ -179,3 +179,145 @@ __kernel void reduce(__global const float* x, __global float* y, int n, int coun
 #endif
     y[i] = acc;
 }
+
+// ---- One work-group per row/output, for long rows: WG threads stride over the row and combine
+// their partials in local memory. Launched with local size WG and global size rows * WG. ----
+#define WG 64
+
+#if defined(RED_MAX) || defined(RED_MIN)
+#define RED_COMBINE(a, b) RED_ACC(a, b)
+#elif defined(RED_PROD)
+#define RED_COMBINE(a, b) ((a) * (b))
+#else
+#define RED_COMBINE(a, b) ((a) + (b))
+#endif
+
+inline float wg_sum(float v, __local float* scratch) {
+    int lid = get_local_id(0);
+    scratch[lid] = v;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (int s = WG / 2; s > 0; s >>= 1) {
+        if (lid < s) {
+            scratch[lid] += scratch[lid + s];
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    float r = scratch[0];
+    barrier(CLK_LOCAL_MEM_FENCE);
+    return r;
+}
+
+inline float wg_max(float v, __local float* scratch) {
+    int lid = get_local_id(0);
+    scratch[lid] = v;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (int s = WG / 2; s > 0; s >>= 1) {
+        if (lid < s) {
+            scratch[lid] = fmax(scratch[lid], scratch[lid + s]);
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    float r = scratch[0];
+    barrier(CLK_LOCAL_MEM_FENCE);
+    return r;
+}
+
+/** Softmax (kind 0) or log-softmax (kind 1) of contiguous rows of `len`. */
+__kernel void softmax_wg(__global const float* x, __global float* y, int len, int kind) {
+    __local float scratch[WG];
+    int lid = get_local_id(0);
+    long base = (long) get_group_id(0) * len;
+    float m = -INFINITY;
+    for (int j = lid; j < len; j += WG) {
+        m = fmax(m, x[base + j]);
+    }
+    m = wg_max(m, scratch);
+    float s = 0.0f;
+    for (int j = lid; j < len; j += WG) {
+        s += exp(x[base + j] - m);
+    }
+    s = wg_sum(s, scratch);
+    if (kind == 0) {
+        float inv = 1.0f / s;
+        for (int j = lid; j < len; j += WG) {
+            y[base + j] = exp(x[base + j] - m) * inv;
+        }
+    } else {
+        float ls = log(s);
+        for (int j = lid; j < len; j += WG) {
+            y[base + j] = x[base + j] - m - ls;
+        }
+    }
+}
+
+/** LayerNormalization of one row per work-group (same arguments as layernorm). */
+__kernel void layernorm_wg(__global const float* x, __global const float* scale, __global const float* bias,
+                           __global float* y, __global float* meanOut, __global float* invOut,
+                           int rows, int cols, int scaleN, int biasN, float eps, int hasBias, int wantStats) {
+    __local float scratch[WG];
+    int lid = get_local_id(0);
+    int r = get_group_id(0);
+    __global const float* row = x + (long) r * cols;
+    __global float* out = y + (long) r * cols;
+    float s = 0.0f;
+    for (int j = lid; j < cols; j += WG) {
+        s += row[j];
+    }
+    float mean = wg_sum(s, scratch) / (float) cols;
+    float v = 0.0f;
+    for (int j = lid; j < cols; j += WG) {
+        float d = row[j] - mean;
+        v += d * d;
+    }
+    float inv = 1.0f / sqrt(wg_sum(v, scratch) / (float) cols + eps);
+    for (int j = lid; j < cols; j += WG) {
+        float o = (row[j] - mean) * inv * scale[j % scaleN];
+        if (hasBias) {
+            o += bias[j % biasN];
+        }
+        out[j] = o;
+    }
+    if (wantStats && lid == 0) {
+        meanOut[r] = mean;
+        invOut[r] = inv;
+    }
+}
+
+#if !defined(RED_LOGSUMEXP)
+/** The reduce kernel with one work-group per output element (not for LogSumExp). */
+__kernel void reduce_wg(__global const float* x, __global float* y, int n, int count,
+                        int krank, int8 kdims, int8 kstr, int rrank, int8 rdims, int8 rstr) {
+    __local float scratch[WG];
+    int lid = get_local_id(0);
+    int i = get_group_id(0);
+    int q = i;
+    int base = 0;
+    KSTEP(0) KSTEP(1) KSTEP(2) KSTEP(3) KSTEP(4) KSTEP(5) KSTEP(6) KSTEP(7)
+    __global const float* p = x + base;
+    int step = rstr.s0;
+    float acc = RED_INIT;
+    for (int t = lid; t < count; t += WG) {
+        float v = rrank <= 1 ? p[t * step] : p[red_offset(t, rrank, rdims, rstr)];
+        acc = RED_ACC(acc, v);
+    }
+    scratch[lid] = acc;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (int s = WG / 2; s > 0; s >>= 1) {
+        if (lid < s) {
+            scratch[lid] = RED_COMBINE(scratch[lid], scratch[lid + s]);
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    if (lid == 0) {
+        acc = scratch[0];
+#if defined(RED_MEAN)
+        acc = acc / (float) count;
+#elif defined(RED_L2)
+        acc = sqrt(acc);
+#elif defined(RED_LOGSUM)
+        acc = log(acc);
+#endif
+        y[i] = acc;
+    }
+}
+#endif

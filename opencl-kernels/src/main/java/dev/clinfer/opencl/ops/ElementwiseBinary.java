@@ -20,6 +20,14 @@ import java.util.List;
  */
 final class ElementwiseBinary implements DeviceOp {
     @Override
+    public List<ProgramRef> programs(Node node, DeviceOpContext.Static st) {
+        return node.opType().equals("Mean")
+                ? List.of(new ProgramRef(ElementwiseLaunchers.FILE, ElementwiseLaunchers.options("Mean")),
+                        new ProgramRef(ElementwiseLaunchers.FILE, ElementwiseLaunchers.options("MeanDiv")))
+                : List.of(new ProgramRef(ElementwiseLaunchers.FILE, ElementwiseLaunchers.options(node.opType())));
+    }
+
+    @Override
     public boolean supports(Node node, List<ValueInfo> inputs, DeviceOpContext.Static st) {
         String op = node.opType();
         boolean variadic = op.equals("Max") || op.equals("Min") || op.equals("Sum") || op.equals("Mean");

@@ -15,6 +15,11 @@ import java.util.List;
 /** Launcher of the float unary ops and activations: one work item per element. */
 final class ElementwiseUnary implements DeviceOp {
     @Override
+    public List<ProgramRef> programs(Node node, DeviceOpContext.Static st) {
+        return List.of(new ProgramRef(ElementwiseLaunchers.FILE, ElementwiseLaunchers.options(node.opType())));
+    }
+
+    @Override
     public boolean supports(Node node, List<ValueInfo> inputs, DeviceOpContext.Static st) {
         if (!LayoutIndexing.isFloat(LayoutIndexing.info(inputs, 0))) {
             return false;

@@ -14,6 +14,11 @@ import java.util.List;
 /** Launcher of Where with a bool condition and float branches, three-way broadcasting. */
 final class ElementwiseWhere implements DeviceOp {
     @Override
+    public List<ProgramRef> programs(Node node, DeviceOpContext.Static st) {
+        return List.of(new ProgramRef(ElementwiseLaunchers.FILE, "-DOP_WHERE"));
+    }
+
+    @Override
     public boolean supports(Node node, List<ValueInfo> inputs, DeviceOpContext.Static st) {
         ValueInfo c = LayoutIndexing.info(inputs, 0);
         return node.inputs().size() == 3 && c != null && c.type() == DataType.BOOL

@@ -19,6 +19,11 @@ import java.util.List;
  */
 final class LayoutCopies implements DeviceOp {
     @Override
+    public List<ProgramRef> programs(Node node, DeviceOpContext.Static st) {
+        return List.of(new ProgramRef(LayoutLaunchers.FILE, ""));
+    }
+
+    @Override
     public boolean supports(Node node, List<ValueInfo> inputs, DeviceOpContext.Static st) {
         switch (node.opType()) {
             case "Concat":

@@ -15,6 +15,11 @@ import java.util.List;
 
 /** Pad (constant, edge, reflect, wrap; negative pads crop): one work item per output element. */
 final class LayoutPad implements DeviceOp {
+    @Override
+    public List<ProgramRef> programs(Node node, DeviceOpContext.Static st) {
+        return List.of(new ProgramRef(LayoutLaunchers.FILE, ""));
+    }
+
     private static final List<String> MODES = List.of("constant", "edge", "reflect", "wrap");
 
     @Override

@@ -21,6 +21,11 @@ import java.util.Locale;
  * asymmetric/floor with integer scales runs here, as exact integer division.
  */
 final class LayoutResize implements DeviceOp {
+    @Override
+    public List<ProgramRef> programs(Node node, DeviceOpContext.Static st) {
+        return List.of(new ProgramRef(LayoutLaunchers.FILE, st.device().fp64() ? "-DRESIZE_FP64" : ""));
+    }
+
     private static final List<String> TRANSFORMS = List.of("half_pixel", "pytorch_half_pixel", "align_corners",
             "asymmetric", "tf_half_pixel_for_nn");
     private static final List<String> ROUNDINGS = List.of("round_prefer_floor", "round_prefer_ceil", "floor", "ceil");

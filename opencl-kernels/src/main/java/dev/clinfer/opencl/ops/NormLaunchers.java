@@ -19,8 +19,17 @@ import java.util.List;
 public final class NormLaunchers {
     /** The kernel source. */
     static final String FILE = "norm.cl";
+    /** Work-group size of the *_wg kernels (WG in norm.cl). */
+    static final int GROUP = 64;
+    /** Rows at least this long take the one-work-group-per-row kernels. */
+    static final int LONG_ROW = 128;
 
     private NormLaunchers() {
+    }
+
+    /** @param rows work-groups @return global and local sizes of a one-group-per-row launch */
+    static long[][] perRowGroups(int rows) {
+        return new long[][] {{(long) rows * GROUP}, {GROUP}};
     }
 
     /** @param r the registry to fill */
@@ -39,6 +48,11 @@ public final class NormLaunchers {
 
     /** BatchNormalization with running statistics: y = (x - mean) * scale / sqrt(var + eps) + B. */
     static final class BatchNorm implements DeviceOp {
+    @Override
+    public List<ProgramRef> programs(Node node, DeviceOpContext.Static st) {
+        return List.of(new ProgramRef(FILE, ""));
+    }
+
         @Override
         public boolean supports(Node node, List<ValueInfo> inputs, DeviceOpContext.Static st) {
             if (node.inputs().size() < 5) {

@@ -18,6 +18,11 @@ import java.util.List;
  */
 final class NormLayer implements DeviceOp {
     @Override
+    public List<ProgramRef> programs(Node node, DeviceOpContext.Static st) {
+        return List.of(new ProgramRef(NormLaunchers.FILE, ""));
+    }
+
+    @Override
     public boolean supports(Node node, List<ValueInfo> inputs, DeviceOpContext.Static st) {
         if (!LayoutIndexing.isFloat(LayoutIndexing.info(inputs, 0))
                 || !LayoutIndexing.isFloat(LayoutIndexing.info(inputs, 1))) {
@@ -69,13 +74,19 @@ final class NormLayer implements DeviceOp {
         DeviceTensor mean = stats ? ctx.allocate(DataType.FLOAT, statShape) : null;
         DeviceTensor inv = stats ? ctx.allocate(DataType.FLOAT, statShape) : null;
         if (rows > 0 && cols > 0) {
-            ClKernel k = ctx.kernel(NormLaunchers.FILE, "", "layernorm");
+            boolean wide = cols >= NormLaunchers.LONG_ROW;
+            ClKernel k = ctx.kernel(NormLaunchers.FILE, "", wide ? "layernorm_wg" : "layernorm");
             // Unused buffer arguments still need a valid buffer: x stands in.
             k.arg(0, x.buffer()).arg(1, scale.buffer()).arg(2, bias != null ? bias.buffer() : x.buffer())
                     .arg(3, y.buffer()).arg(4, stats ? mean.buffer() : y.buffer()).arg(5, stats ? inv.buffer() : y.buffer())
                     .arg(6, rows).arg(7, cols).arg(8, (int) scale.size()).arg(9, bias != null ? (int) bias.size() : 1)
                     .arg(10, node.attrFloat("epsilon", 1e-5f)).arg(11, bias != null ? 1 : 0).arg(12, stats ? 1 : 0);
-            ctx.launch(k, LayoutIndexing.global(rows), null);
+            if (wide) {
+                long[][] g = NormLaunchers.perRowGroups(rows);
+                ctx.launch(k, g[0], g[1]);
+            } else {
+                ctx.launch(k, LayoutIndexing.global(rows), null);
+            }
         }
         return new DeviceTensor[] {y, mean, inv};
     }

@@ -20,6 +20,11 @@ import java.util.Map;
  * or from input 1 (opset 13 for ReduceSum, 18 for the rest) when it is given.
  */
 final class NormReduce implements DeviceOp {
+    @Override
+    public List<ProgramRef> programs(Node node, DeviceOpContext.Static st) {
+        return List.of(new ProgramRef(NormLaunchers.FILE, "-DRED_" + KINDS.get(node.opType())));
+    }
+
     /** Op type to the kernel's RED_ macro. */
     static final Map<String, String> KINDS = new LinkedHashMap<>();
 
@@ -96,11 +101,18 @@ final class NormReduce implements DeviceOp {
         int count = LayoutIndexing.count(node, rd);
         LayoutIndexing.Walk kw = LayoutIndexing.walk(kd, ks).requireFits(node);
         LayoutIndexing.Walk rw = LayoutIndexing.walk(rd, rs).requireFits(node);
-        ClKernel k = ctx.kernel(NormLaunchers.FILE, "-DRED_" + KINDS.get(node.opType()), "reduce");
+        // Long reductions get a work-group each (LogSumExp, which needs its maximum first, excepted).
+        boolean wide = count >= NormLaunchers.LONG_ROW && !node.opType().equals("ReduceLogSumExp");
+        ClKernel k = ctx.kernel(NormLaunchers.FILE, "-DRED_" + KINDS.get(node.opType()), wide ? "reduce_wg" : "reduce");
         k.arg(0, x.buffer()).arg(1, y.buffer()).arg(2, n).arg(3, count);
         kw.setArgs(k, 4);
         rw.setArgs(k, 7);
-        ctx.launch(k, LayoutIndexing.global(n), null);
+        if (wide) {
+            long[][] g = NormLaunchers.perRowGroups(n);
+            ctx.launch(k, g[0], g[1]);
+        } else {
+            ctx.launch(k, LayoutIndexing.global(n), null);
+        }
         return new DeviceTensor[] {y};
     }
 }

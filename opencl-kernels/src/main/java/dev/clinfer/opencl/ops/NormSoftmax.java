@@ -17,6 +17,11 @@ import java.util.List;
  */
 final class NormSoftmax implements DeviceOp {
     @Override
+    public List<ProgramRef> programs(Node node, DeviceOpContext.Static st) {
+        return List.of(new ProgramRef(NormLaunchers.FILE, ""));
+    }
+
+    @Override
     public boolean supports(Node node, List<ValueInfo> inputs, DeviceOpContext.Static st) {
         return LayoutIndexing.isFloat(LayoutIndexing.info(inputs, 0));
     }
@@ -67,6 +72,13 @@ final class NormSoftmax implements DeviceOp {
             case "Hardmax" -> 2;
             default -> 0;
         };
+        if (inner == 1 && kind != 2 && len >= NormLaunchers.LONG_ROW) {
+            ClKernel k = ctx.kernel(NormLaunchers.FILE, "", "softmax_wg");
+            k.arg(0, x.buffer()).arg(1, y.buffer()).arg(2, (int) len).arg(3, kind);
+            long[][] g = NormLaunchers.perRowGroups(rows);
+            ctx.launch(k, g[0], g[1]);
+            return new DeviceTensor[] {y};
+        }
         ClKernel k = ctx.kernel(NormLaunchers.FILE, "", "softmax_rows");
         k.arg(0, x.buffer()).arg(1, y.buffer()).arg(2, rows).arg(3, (int) len).arg(4, (int) inner).arg(5, kind);
         ctx.launch(k, LayoutIndexing.global(rows), null);

@@ -96,6 +96,12 @@ class NormLaunchersTest {
             Tensor[] withAxes = {in0, longs(2)};
             h.checkSupported(node(op, 18, withAxes, 1), withAxes, Set.of(1), LOOSE);
         }
+        Tensor[] strided = {randn(rnd, 40, 3, 50)};
+        for (String op : new String[] {"ReduceMax", "ReduceMin", "ReduceSum", "ReduceL2", "ReduceMean"}) {
+            h.checkSupported(node(op, 13, strided, 1, "axes", new long[] {0, 2}), strided, Set.of(), LOOSE);
+            h.checkSupported(node(op, 13, strided, 1, "axes", new long[] {0}, "keepdims", 0L), strided, Set.of(),
+                    LOOSE);
+        }
         Tensor[] mean = {x};
         h.checkSupported(node("ReduceMean", 13, mean, 1, "axes", new long[] {-1}), mean, Set.of(), LOOSE);
         Tensor[] sum = {x, longs(1)};
