@@ -38,6 +38,7 @@ public final class OpRegistry {
         MiscOps.register(r);
         LossOps.register(r);
         SignalOps.register(r);
+        FusedOps.register(r);
         return r;
     }
 
