@@ -21,8 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ZooFusionTest {
     private static Path zoo() {
         String env = System.getenv("CLINFER_SHARED_DIR");
-        if (env != null && Files.isDirectory(Path.of(env))) {
-            return Path.of(env);
+        if (env != null && Files.isDirectory(Path.of(env, "models"))) {
+            return Path.of(env, "models");
         }
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
             for (Path c : new Path[] {p.resolve("shared/models"), p.resolve("../shared/models")}) {
