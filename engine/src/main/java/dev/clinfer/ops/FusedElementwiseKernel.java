@@ -87,18 +87,27 @@ public final class FusedElementwiseKernel {
         return y;
     }
 
-    /** The output's dims collapsed so that every input walks each dim with one stride. */
-    static final class Layout {
+    /**
+     * The output's dims collapsed so that every input walks each dim with one stride (size-1
+     * dims dropped, neighbours merged). Shared with the OpenCL launcher, which passes the same
+     * geometry to its generated kernel.
+     */
+    public static final class Layout {
         /** Collapsed outer dims (all but the innermost), outermost first. */
-        int[] dims;
+        public int[] dims;
         /** Per input, its stride along each outer dim. */
-        int[][] strides;
+        public int[][] strides;
         /** Length of the innermost collapsed dim. */
-        int inner;
+        public int inner;
         /** Per input, its stride along the innermost dim: 1, or 0 where broadcast. */
-        int[] innerStride;
+        public int[] innerStride;
 
-        static Layout of(long[] out, long[][] shapes) {
+        /**
+         * @param out    the output shape (the broadcast of the inputs)
+         * @param shapes the input shapes
+         * @return the collapsed geometry
+         */
+        public static Layout of(long[] out, long[][] shapes) {
             int n = shapes.length;
             int[][] st = new int[n][];
             for (int k = 0; k < n; k++) {
