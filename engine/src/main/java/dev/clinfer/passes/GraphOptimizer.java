@@ -85,17 +85,46 @@ public final class GraphOptimizer {
      * @return value infos of the rewritten graph
      */
     static Map<String, ValueInfo> fuse(Graph g, Map<String, ValueInfo> infos, Map<String, Integer> fired) {
-        BatchNormFolding.apply(new FusionGraph(g, infos), fired);
-        DeadNodeElimination.apply(g);
+        Set<String> off = disabledPasses();
+        if (!off.contains("batchnorm")) {
+            BatchNormFolding.apply(new FusionGraph(g, infos), fired);
+            DeadNodeElimination.apply(g);
+        }
         FusionGraph fg = new FusionGraph(g, infos);
-        TransformerFusion.apply(fg, fired);
-        AttentionFusion.apply(fg, fired);
-        GemmFusion.apply(fg, fired);
-        ConvActivationFusion.apply(fg, fired);
+        if (!off.contains("transformer")) {
+            TransformerFusion.apply(fg, fired);
+        }
+        if (!off.contains("attention")) {
+            AttentionFusion.apply(fg, fired);
+        }
+        if (!off.contains("gemm")) {
+            GemmFusion.apply(fg, fired);
+        }
+        if (!off.contains("convact")) {
+            ConvActivationFusion.apply(fg, fired);
+        }
         // New fused nodes have no inferred infos yet; the chains need the types of their inputs.
         infos = ShapeInference.infer(g);
-        ElementwiseFusion.apply(new FusionGraph(g, infos), fired);
+        if (!off.contains("elementwise")) {
+            ElementwiseFusion.apply(new FusionGraph(g, infos), fired);
+        }
         return ShapeInference.infer(g);
+    }
+
+    /**
+     * Fusion passes switched off by the system property {@code clinfer.passes.off} (comma
+     * separated: batchnorm, transformer, attention, gemm, convact, elementwise), for diagnosing a
+     * rewrite without turning all optimisation off.
+     */
+    static Set<String> disabledPasses() {
+        String v = System.getProperty("clinfer.passes.off", "");
+        Set<String> s = new HashSet<>();
+        for (String p : v.split(",")) {
+            if (!p.isBlank()) {
+                s.add(p.trim().toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        return s;
     }
 
     private static Map<String, long[]> staticShapes(Map<String, ValueInfo> infos, Graph g) {
