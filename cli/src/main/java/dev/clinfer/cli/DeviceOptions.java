@@ -18,7 +18,7 @@ public final class DeviceOptions {
             description = "OpenCL binding: auto, jocl or lwjgl. Default: $CLINFER_BINDING, else auto.")
     String binding;
 
-    @Option(names = "--strict", description = "Fail instead of falling back to another device or the Java CPU lane.")
+    @Option(names = "--strict", description = "Fail instead of falling back from the requested device (to another device or the Java path), and on OpenCL program build failures.")
     boolean strict;
 
     @Option(names = "--cpu-op", paramLabel = "OP",

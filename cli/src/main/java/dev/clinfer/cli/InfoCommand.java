@@ -59,10 +59,7 @@ public final class InfoCommand implements Callable<Integer> {
             for (TensorInfo t : m.outputs()) {
                 out.println("  " + t);
             }
-            int constants = m.opHistogram().getOrDefault("Constant", 0);
-            // paddle2onnx and some other exporters store weights in Constant nodes, not initializers.
-            out.printf(Locale.ROOT, "parameters:  %,d%s%n", m.parameterCount(), m.parameterCount() == 0 && constants > 0
-                    ? " in initializers (this model keeps its weights in " + constants + " Constant nodes)" : "");
+            out.printf(Locale.ROOT, "parameters:  %,d (initializers and Constant-node tensors)%n", m.parameterCount());
             int loaded = m.opHistogram().values().stream().mapToInt(Integer::intValue).sum();
             out.printf(Locale.ROOT, "nodes:       %d as loaded, %d after passes (%d folded into constants, %d dead "
                     + "nodes removed)%n", loaded, m.nodesAfterPasses(), m.foldedNodes(), m.removedNodes());

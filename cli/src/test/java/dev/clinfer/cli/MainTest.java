@@ -98,7 +98,9 @@ class MainTest {
     void devicesListsTheJavaPath() {
         CliRun r = CliRun.of("devices");
         assertEquals(0, r.code, r.toString());
-        assertTrue(r.out.contains("java") && r.out.contains("available processors") && r.out.contains("OpenCL"),
-                r.toString());
+        assertTrue(r.out.contains("java: the pure-Java CPU path") && r.out.contains("processors")
+                && r.out.contains("OpenCL") && r.out.contains("auto takes: "), r.toString());
+        // exactly one device is marked as auto's choice
+        assertEquals(1, r.out.lines().filter(l -> l.contains("<- auto")).count(), r.toString());
     }
 }

@@ -1,7 +1,9 @@
 package dev.clinfer.api;
 
 /**
- * Element types of tensors, numbered as in the ONNX {@code TensorProto.DataType} enum.
+ * Element types of tensors, numbered as in the ONNX {@code TensorProto.DataType} enum, plus two
+ * non-tensor value kinds, {@link #SEQUENCE} and {@link #OPTIONAL}, which carry other tensors
+ * (see {@link Tensor#sequence} and {@link Tensor#optional}) and have negative, non-ONNX codes.
  */
 public enum DataType {
     FLOAT(1, 4, "float32"),
@@ -17,7 +19,11 @@ public enum DataType {
     DOUBLE(11, 8, "float64"),
     UINT32(12, 4, "uint32"),
     UINT64(13, 8, "uint64"),
-    BFLOAT16(16, 2, "bfloat16");
+    BFLOAT16(16, 2, "bfloat16"),
+    /** An ONNX sequence: an ordered list of values (see {@link Tensor#sequence}). */
+    SEQUENCE(-1, 0, "sequence"),
+    /** An ONNX optional: a value or none (see {@link Tensor#optional}). */
+    OPTIONAL(-2, 0, "optional");
 
     private final int onnxCode;
     private final int byteSize;
@@ -29,12 +35,12 @@ public enum DataType {
         this.displayName = displayName;
     }
 
-    /** @return the ONNX {@code TensorProto.DataType} number */
+    /** @return the ONNX {@code TensorProto.DataType} number (negative for SEQUENCE and OPTIONAL) */
     public int onnxCode() {
         return onnxCode;
     }
 
-    /** @return bytes per element (0 for {@link #STRING}, which has no fixed size) */
+    /** @return bytes per element (0 for {@link #STRING}, which has no fixed size, and for the containers) */
     public int byteSize() {
         return byteSize;
     }
@@ -42,6 +48,11 @@ public enum DataType {
     /** @return the numpy-style name, e.g. {@code float32} */
     public String displayName() {
         return displayName;
+    }
+
+    /** @return true for SEQUENCE and OPTIONAL, whose elements are other tensors */
+    public boolean isContainer() {
+        return this == SEQUENCE || this == OPTIONAL;
     }
 
     /** @return true for float16, bfloat16, float32 and float64 */
@@ -68,11 +79,11 @@ public enum DataType {
      * Looks up a type by its ONNX number.
      *
      * @param code the {@code TensorProto.DataType} value
-     * @return the type, or null when clinfer does not know the number
+     * @return the type, or null when clinfer does not know the number (never a container)
      */
     public static DataType fromOnnx(int code) {
         for (DataType t : values()) {
-            if (t.onnxCode == code) {
+            if (t.onnxCode == code && code > 0) {
                 return t;
             }
         }

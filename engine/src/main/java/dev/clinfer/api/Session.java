@@ -59,7 +59,10 @@ public final class Session implements AutoCloseable {
             this.plan = new ExecutionPlan(model.graph(), OpRegistry.defaultRegistry());
             DeviceChoice choice = DeviceChoice.open(this.options);
             this.backend = choice.backend();
-            this.prepared = backend == null ? null : backend.prepare(model.graph(),
+            // Control flow (If/Loop/Scan/SequenceMap) needs the interpreter's scopes: such graphs run
+            // whole on the Java path for now, and placement says so.
+            boolean controlFlow = model.graph().nodes().stream().anyMatch(dev.clinfer.passes.GraphScopes::hasSubgraph);
+            this.prepared = backend == null || controlFlow ? null : backend.prepare(model.graph(),
                     new dev.clinfer.cpu.JavaHostLane(interpreter, OpRegistry.defaultRegistry(), this.options.threads()));
             this.deviceDescription = choice.description();
             Graph g = model.graph();
@@ -119,6 +122,26 @@ public final class Session implements AutoCloseable {
     /** @return the graph outputs */
     public List<TensorInfo> outputs() {
         return info.outputs();
+    }
+
+    /**
+     * @return what each graph input is, in {@link #inputs()} order: "tensor", "sequence",
+     *         "optional", "map" or "sparse_tensor" (sequences and optionals are passed as
+     *         {@link Tensor#sequence}/{@link Tensor#optional} values)
+     */
+    public List<String> inputKinds() {
+        return kinds(model.graph().inputs());
+    }
+
+    /** @return what each graph output is, in {@link #outputs()} order (see {@link #inputKinds()}) */
+    public List<String> outputKinds() {
+        return kinds(model.graph().outputs());
+    }
+
+    private static List<String> kinds(List<ValueInfo> vs) {
+        List<String> l = new ArrayList<>();
+        vs.forEach(v -> l.add(v.kind()));
+        return java.util.Collections.unmodifiableList(l);
     }
 
     /** @return model facts: metadata, op histogram, parameters, peak activation memory */
@@ -195,6 +218,18 @@ public final class Session implements AutoCloseable {
     }
 
     private static void check(ValueInfo vi, Tensor t) {
+        DataType want = "sequence".equals(vi.kind()) ? DataType.SEQUENCE
+                : "optional".equals(vi.kind()) ? DataType.OPTIONAL : null;
+        if (want != null && t.dataType() != want) {
+            throw new InvalidInputException("input '" + vi.name() + "': expected a " + want + " (Tensor."
+                    + want.displayName() + "(...)), got " + t);
+        }
+        if (want == null && t.isContainer()) {
+            throw new InvalidInputException("input '" + vi.name() + "': expected a " + vi.kind() + ", got " + t);
+        }
+        if (want != null) {
+            return;
+        }
         if (vi.type() != null && vi.type() != t.dataType()) {
             throw new InvalidInputException("input '" + vi.name() + "': expected " + vi.type() + ", got " + t.dataType());
         }

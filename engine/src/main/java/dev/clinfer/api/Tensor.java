@@ -10,10 +10,18 @@ import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 import java.nio.ShortBuffer;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * A dense, row-major tensor: a shape, an element type and the elements in a direct
  * {@link ByteBuffer} in native byte order (string tensors hold a {@code String[]} instead).
+ *
+ * <p>The ONNX non-tensor values are tensors too, so that they flow through graphs, If/Loop and
+ * results like any other value: a {@link DataType#SEQUENCE} holds other tensors
+ * ({@link #sequence}, shape {@code [n]}), a {@link DataType#OPTIONAL} holds one value or none
+ * ({@link #optional}, shape {@code [1]} or {@code [0]}). Their {@link #items()} are shared, never
+ * copied, and have no byte buffer.
  *
  * <p>Tensors are cheap to view: {@link #reshape(long...)} shares the elements. A tensor is not
  * synchronised; share it between threads only for reading.
@@ -27,13 +35,24 @@ public final class Tensor implements AutoCloseable {
     private final long size;
     private final ByteBuffer data;
     private final String[] strings;
+    /** Elements of a SEQUENCE, or the zero or one value of an OPTIONAL; null for other types. */
+    private final Tensor[] items;
+    /** Type of the items of a container: a tensor type, SEQUENCE or OPTIONAL; null when unknown. */
+    private final DataType elementType;
 
     private Tensor(DataType type, long[] shape, ByteBuffer data, String[] strings) {
+        this(type, shape, data, strings, null, null);
+    }
+
+    private Tensor(DataType type, long[] shape, ByteBuffer data, String[] strings, Tensor[] items,
+                   DataType elementType) {
         this.type = type;
         this.shape = shape.clone();
         this.size = elementCount(shape);
         this.data = data;
         this.strings = strings;
+        this.items = items;
+        this.elementType = elementType;
     }
 
     /**
@@ -57,11 +76,15 @@ public final class Tensor implements AutoCloseable {
     /**
      * Allocates a zero-filled tensor.
      *
-     * @param type  element type (not STRING)
+     * @param type  element type (not a container: use {@link #sequence} or {@link #optional})
      * @param shape dims
      * @return the new tensor
      */
     public static Tensor allocate(DataType type, long... shape) {
+        if (type.isContainer()) {
+            throw new InvalidInputException("a " + type + " is not allocated: build it with Tensor."
+                    + (type == DataType.SEQUENCE ? "sequence" : "optional") + "(...)");
+        }
         if (type == DataType.STRING) {
             String[] s = new String[Math.toIntExact(elementCount(shape))];
             Arrays.fill(s, "");
@@ -90,6 +113,9 @@ public final class Tensor implements AutoCloseable {
      * @return a tensor sharing {@code data}
      */
     public static Tensor wrap(DataType type, ByteBuffer data, long... shape) {
+        if (type.isContainer() || type == DataType.STRING) {
+            throw new InvalidInputException("Tensor.wrap cannot make a " + type + " tensor");
+        }
         if (!data.isDirect()) {
             throw new InvalidInputException("Tensor.wrap needs a direct ByteBuffer; use Tensor.of(...) to copy heap data");
         }
@@ -160,6 +186,54 @@ public final class Tensor implements AutoCloseable {
         return new Tensor(DataType.STRING, shape, null, v.clone());
     }
 
+    /**
+     * A sequence value: an ordered list of tensors of one element type (their shapes may differ).
+     *
+     * @param elementType type of every item (a tensor type, or SEQUENCE/OPTIONAL for nested
+     *                    containers); null only when unknown, e.g. an empty sequence read from a
+     *                    file that does not record it
+     * @param items       the items (shared, not copied)
+     * @return a SEQUENCE of shape {@code [items.size()]}
+     * @throws InvalidInputException when an item is null or of another type
+     */
+    public static Tensor sequence(DataType elementType, List<Tensor> items) {
+        Tensor[] a = items.toArray(new Tensor[0]);
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] == null) {
+                throw new InvalidInputException("sequence item " + i + " is null");
+            }
+            if (elementType != null && a[i].type != elementType) {
+                throw new InvalidInputException("sequence of " + elementType + " cannot hold item " + i + " of type "
+                        + a[i].type);
+            }
+        }
+        DataType et = elementType;
+        if (et == null && a.length > 0) {
+            et = a[0].type;
+        }
+        return new Tensor(DataType.SEQUENCE, new long[] {a.length}, null, null, a, et);
+    }
+
+    /**
+     * An optional value: one tensor, or none.
+     *
+     * @param elementType the type of the value it may hold: a tensor type, or SEQUENCE when it
+     *                    wraps a sequence; null when unknown (a none read from a file)
+     * @param valueOrNull the value, or null for none
+     * @return an OPTIONAL of shape {@code [1]}, or {@code [0]} when none
+     * @throws InvalidInputException when the value is of another type than {@code elementType}
+     */
+    public static Tensor optional(DataType elementType, Tensor valueOrNull) {
+        if (valueOrNull == null) {
+            return new Tensor(DataType.OPTIONAL, new long[] {0}, null, null, new Tensor[0], elementType);
+        }
+        if (elementType != null && valueOrNull.type != elementType) {
+            throw new InvalidInputException("optional of " + elementType + " cannot hold a " + valueOrNull.type);
+        }
+        return new Tensor(DataType.OPTIONAL, new long[] {1}, null, null, new Tensor[] {valueOrNull},
+                valueOrNull.type);
+    }
+
     /** @param v value @return a rank-0 float32 tensor */
     public static Tensor scalar(float v) {
         return of(new float[] {v});
@@ -180,6 +254,45 @@ public final class Tensor implements AutoCloseable {
     /** @return the element type */
     public DataType dataType() {
         return type;
+    }
+
+    /** @return true for SEQUENCE and OPTIONAL values, which hold {@link #items()} instead of elements */
+    public boolean isContainer() {
+        return items != null;
+    }
+
+    /**
+     * @return the items of a SEQUENCE, or the value of an OPTIONAL as a list of zero or one
+     *         (unmodifiable; the tensors themselves are shared)
+     * @throws InvalidInputException for a plain tensor
+     */
+    public List<Tensor> items() {
+        requireContainer();
+        return Collections.unmodifiableList(Arrays.asList(items));
+    }
+
+    /**
+     * @return the type of a container's items (a tensor type, SEQUENCE or OPTIONAL), or null when
+     *         unknown (an empty sequence or a none read from a file)
+     * @throws InvalidInputException for a plain tensor
+     */
+    public DataType elementType() {
+        requireContainer();
+        return elementType;
+    }
+
+    /** @return true for an OPTIONAL that holds no value */
+    public boolean isNone() {
+        return type == DataType.OPTIONAL && items.length == 0;
+    }
+
+    /**
+     * @return the value of an OPTIONAL, or null when it is none
+     * @throws InvalidInputException when this is not an OPTIONAL
+     */
+    public Tensor optionalValue() {
+        requireType(DataType.OPTIONAL);
+        return items.length == 0 ? null : items[0];
     }
 
     /** @return a copy of the dims */
@@ -399,6 +512,12 @@ public final class Tensor implements AutoCloseable {
      * @return the view
      */
     public Tensor reshape(long... newShape) {
+        if (items != null) {
+            if (Arrays.equals(newShape, shape)) {
+                return this;
+            }
+            throw new InvalidInputException("a " + type + " cannot be reshaped");
+        }
         if (elementCount(newShape) != size) {
             throw new InvalidInputException("cannot reshape " + Arrays.toString(shape) + " (" + size
                     + " elements) to " + Arrays.toString(newShape));
@@ -413,16 +532,23 @@ public final class Tensor implements AutoCloseable {
      * @return an opaque identity token
      */
     public Object storageKey() {
-        return data != null ? data : strings;
+        return data != null ? data : strings != null ? strings : items;
     }
 
     /** @return true when both tensors view the same elements */
     public boolean sharesStorageWith(Tensor other) {
-        return other != null && (data != null ? data == other.data : strings == other.strings);
+        return other != null && storageKey() == other.storageKey();
     }
 
-    /** @return a deep copy */
+    /** @return a deep copy (of a container: a new container of deep copies of its items) */
     public Tensor copy() {
+        if (items != null) {
+            Tensor[] c = new Tensor[items.length];
+            for (int i = 0; i < c.length; i++) {
+                c[i] = items[i].copy();
+            }
+            return new Tensor(type, shape, null, null, c, elementType);
+        }
         if (type == DataType.STRING) {
             return ofStrings(strings, shape);
         }
@@ -441,6 +567,9 @@ public final class Tensor implements AutoCloseable {
         if (target == type) {
             return this;
         }
+        if (items != null || target.isContainer()) {
+            throw new InvalidInputException("cannot convert " + type + " to " + target);
+        }
         Tensor out = allocate(target, shape);
         int n = numel();
         boolean intPath = (type.isInteger() || type == DataType.BOOL) && (target.isInteger() || target == DataType.BOOL);
@@ -455,8 +584,15 @@ public final class Tensor implements AutoCloseable {
     }
 
     private void requireNumeric() {
-        if (type == DataType.STRING) {
-            throw new InvalidInputException("string tensors have no byte buffer");
+        if (type == DataType.STRING || items != null) {
+            throw new InvalidInputException(type + " tensors have no byte buffer");
+        }
+    }
+
+    private void requireContainer() {
+        if (items == null) {
+            throw new InvalidInputException("tensor is " + type + " " + Arrays.toString(shape)
+                    + ", not a sequence or optional");
         }
     }
 
@@ -473,6 +609,9 @@ public final class Tensor implements AutoCloseable {
 
     @Override
     public String toString() {
+        if (items != null) {
+            return "Tensor{" + type + "<" + (elementType == null ? "?" : elementType) + "> " + Arrays.toString(shape) + "}";
+        }
         return "Tensor{" + type + " " + Arrays.toString(shape) + "}";
     }
 }

@@ -1,6 +1,7 @@
 package dev.clinfer.conformance;
 
 import dev.clinfer.api.ClinferException;
+import dev.clinfer.api.DataType;
 import dev.clinfer.api.Result;
 import dev.clinfer.api.Session;
 import dev.clinfer.api.SessionOptions;
@@ -130,9 +131,9 @@ public final class ConformanceRunner {
     }
 
     private static String runSet(Session session, Path set, Tolerance tol) {
-        List<TensorFiles.Named> ins = readIndexed(set, "input_");
-        List<TensorFiles.Named> outs = readIndexed(set, "output_");
         List<TensorInfo> formal = session.inputs();
+        List<TensorFiles.Named> ins = readIndexed(set, "input_", session.inputKinds(), formal);
+        List<TensorFiles.Named> outs = readIndexed(set, "output_", session.outputKinds(), session.outputs());
         Map<String, Tensor> feed = new HashMap<>();
         for (int j = 0; j < ins.size(); j++) {
             TensorFiles.Named n = ins.get(j);
@@ -162,7 +163,12 @@ public final class ConformanceRunner {
         return null;
     }
 
-    private static List<TensorFiles.Named> readIndexed(Path set, String prefix) {
+    /**
+     * Reads {@code prefixK.pb} files in order; file K holds the K-th graph input/output, read as the
+     * kind the graph declares for it (tensor, sequence, optional).
+     */
+    private static List<TensorFiles.Named> readIndexed(Path set, String prefix, List<String> kinds,
+                                                       List<TensorInfo> declared) {
         Pattern p = Pattern.compile(Pattern.quote(prefix) + "(\\d+)\\.pb");
         Map<Integer, Path> files = new HashMap<>();
         try (Stream<Path> s = Files.list(set)) {
@@ -181,9 +187,22 @@ public final class ConformanceRunner {
             if (f == null) {
                 throw new ClinferException(set + ": " + prefix + i + ".pb is missing");
             }
-            out.add(TensorFiles.readPb(f));
+            TensorFiles.Named n = TensorFiles.readPb(f, i < kinds.size() ? kinds.get(i) : "tensor");
+            DataType want = i < declared.size() ? declared.get(i).type() : null;
+            out.add(new TensorFiles.Named(n.name(), asDeclared(n.tensor(), want)));
         }
         return out;
+    }
+
+    /**
+     * The ONNX 1.12 backend data stores bfloat16 tensors as uint16 (the same bits): read such a
+     * file as bfloat16 where the graph declares bfloat16.
+     */
+    private static Tensor asDeclared(Tensor t, DataType declared) {
+        if (declared == DataType.BFLOAT16 && t.dataType() == DataType.UINT16) {
+            return Tensor.wrap(DataType.BFLOAT16, t.buffer(), t.shape());
+        }
+        return t;
     }
 
     /**

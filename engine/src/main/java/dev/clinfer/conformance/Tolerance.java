@@ -8,6 +8,7 @@ import java.util.Arrays;
 /**
  * numpy {@code assert_allclose} semantics: {@code |a - e| <= atol + rtol * |e|} elementwise, NaN
  * equal to NaN, infinities equal when their signs match; integer and bool tensors exactly.
+ * Sequences and optionals match when they hold as many items and the items match one by one.
  *
  * @param rtol relative tolerance
  * @param atol absolute tolerance
@@ -19,6 +20,9 @@ public record Tolerance(double rtol, double atol) {
      * @return null when they match, else a one-line description of the first mismatch
      */
     public String compare(Tensor actual, Tensor expected) {
+        if (actual.isContainer() || expected.isContainer()) {
+            return compareContainers(actual, expected);
+        }
         if (!Arrays.equals(actual.shape(), expected.shape())) {
             return "shape " + Arrays.toString(actual.shape()) + " != expected " + Arrays.toString(expected.shape());
         }
@@ -64,5 +68,30 @@ public record Tolerance(double rtol, double atol) {
         String e = exact ? Long.toString(expected.getLong(firstBad)) : Double.toString(expected.getDouble(firstBad));
         return bad + " of " + n + " elements differ (first at flat index " + firstBad + ": " + a + " vs expected " + e
                 + (exact ? "" : String.format("; max abs diff %.3g, rtol %.1g atol %.1g", worst, rtol, atol)) + ")";
+    }
+
+    private String compareContainers(Tensor actual, Tensor expected) {
+        if (actual.dataType() != expected.dataType()) {
+            return "kind " + actual + " != expected " + expected;
+        }
+        DataType ae = actual.elementType();
+        DataType ee = expected.elementType();
+        if (ae != null && ee != null && ae != ee) {
+            return actual.dataType() + " of " + ae + " != expected " + actual.dataType() + " of " + ee;
+        }
+        int n = actual.items().size();
+        int m = expected.items().size();
+        if (n != m) {
+            return expected.dataType() == DataType.OPTIONAL
+                    ? (n == 0 ? "optional is none, expected a value" : "optional holds a value, expected none")
+                    : "sequence has " + n + " items, expected " + m;
+        }
+        for (int i = 0; i < n; i++) {
+            String err = compare(actual.items().get(i), expected.items().get(i));
+            if (err != null) {
+                return (expected.dataType() == DataType.OPTIONAL ? "optional value: " : "item " + i + ": ") + err;
+            }
+        }
+        return null;
     }
 }

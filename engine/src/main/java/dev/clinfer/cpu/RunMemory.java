@@ -39,9 +39,14 @@ final class RunMemory {
         return t;
     }
 
-    /** A slot now holds {@code t}. */
+    /**
+     * A slot now holds {@code t}. The items of a sequence or optional leave the pool for good:
+     * the container outlives the slots of its items, and nothing counts the containers' readers.
+     */
     synchronized void retain(Tensor t) {
-        if (t != null) {
+        if (t != null && t.isContainer()) {
+            detachItems(t);
+        } else if (t != null) {
             Entry e = tracked.get(t.storageKey());
             if (e != null) {
                 e.refs++;
@@ -63,8 +68,16 @@ final class RunMemory {
 
     /** {@code t} leaves the engine (a result): its buffer is never recycled. */
     synchronized void detach(Tensor t) {
-        if (t != null && tracked.remove(t.storageKey()) != null) {
+        if (t != null && t.isContainer()) {
+            detachItems(t);
+        } else if (t != null && tracked.remove(t.storageKey()) != null) {
             pool.forget();
+        }
+    }
+
+    private void detachItems(Tensor container) {
+        for (Tensor item : container.items()) {
+            detach(item);
         }
     }
 

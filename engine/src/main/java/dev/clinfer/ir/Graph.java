@@ -68,11 +68,21 @@ public final class Graph {
         return valueInfos;
     }
 
-    /** @return total elements over all initializers */
+    /**
+     * Weights of the graph: elements of every initializer and of every {@code Constant} node's
+     * tensor (some exporters, paddle2onnx among them, keep all weights in Constant nodes).
+     *
+     * @return total elements
+     */
     public long parameterCount() {
         long n = 0;
         for (Tensor t : initializers.values()) {
             n += t.size();
+        }
+        for (Node node : nodes) {
+            if (node.opType().equals("Constant") && node.attrTensor("value") != null) {
+                n += node.attrTensor("value").size();
+            }
         }
         return n;
     }

@@ -3,9 +3,10 @@ package dev.clinfer.ir;
 import dev.clinfer.api.DataType;
 
 /**
- * Name, element type and shape of a graph value. The type may be null when unknown, and
- * {@code kind} says whether the value is a plain tensor or a sequence/optional/map, which
- * clinfer reports but does not run.
+ * Name, element type and shape of a graph value. The type may be null when unknown (it is null
+ * for non-tensor kinds), and {@code kind} says whether the value is a plain tensor or a
+ * sequence/optional/map: sequences and optionals run as {@code Tensor.sequence}/{@code
+ * Tensor.optional} values; maps are reported but not run.
  *
  * @param name  the value's name
  * @param type  element type, or null

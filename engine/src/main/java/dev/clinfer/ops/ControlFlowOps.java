@@ -14,8 +14,9 @@ import java.util.Map;
 
 /**
  * Java CPU kernels: If, Loop and Scan. Subgraphs run through {@link ExecContext#runSubgraph},
- * which also makes the enclosing graphs' values visible to them by name. Tensor values only:
- * sequence and optional loop-carried values are not supported.
+ * which also makes the enclosing graphs' values visible to them by name. Sequence and optional
+ * values ({@link Tensor#sequence}, {@link Tensor#optional}) pass through branches and loop-carried
+ * slots like tensors; scan outputs must be tensors.
  */
 public final class ControlFlowOps {
     private ControlFlowOps() {

@@ -38,6 +38,9 @@ public final class OpRegistry {
         MiscOps.register(r);
         LossOps.register(r);
         SignalOps.register(r);
+        SequenceOps.register(r);
+        StringOps.register(r);
+        TrainingOps.register(r);
         FusedOps.register(r);
         return r;
     }

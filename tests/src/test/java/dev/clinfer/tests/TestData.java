@@ -75,6 +75,21 @@ public final class TestData {
         Assumptions.abort("test data missing, test skipped: " + what);
     }
 
+    /**
+     * @param binding jocl, lwjgl or auto
+     * @return null when an OpenCL CPU device is reachable through the binding, else why not
+     */
+    public static String openClUnavailableReason(String binding) {
+        try {
+            java.util.List<dev.clinfer.opencl.ClDevice> devices =
+                    dev.clinfer.opencl.ClBindings.open(binding, new java.util.ArrayList<>()).devices();
+            return devices.stream().anyMatch(d -> d.type().equals("CPU")) ? null
+                    : "no OpenCL CPU device among " + devices;
+        } catch (dev.clinfer.opencl.ClUnavailableException | LinkageError e) {
+            return e.getMessage();
+        }
+    }
+
     /** @return the zoo folder {@code shared/models}, or null when none was found */
     public static Path modelsDir() {
         for (Path c : modelsCandidates()) {

@@ -29,8 +29,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * The model zoo ({@code shared/models}, see its README) on the Java CPU path: one dynamic container
- * per model, one test per {@code test_data_set_N}. Inputs are bound by their TensorProto name; every
+ * The model zoo ({@code shared/models}, see its README) on every path: the Java CPU path, and the
+ * OpenCL CPU device (PoCL in CI) through JOCL and again through LWJGL, strict so that a fallback
+ * to Java cannot pass for OpenCL. One dynamic container per path and model, one test per
+ * {@code test_data_set_N}. Without an OpenCL device the OpenCL containers skip, and fail under
+ * {@code CI=true}. Inputs are bound by their TensorProto name; every
  * output is compared with the folder's {@code data.json} tolerance ({@code |a-e| <= atol + rtol|e|},
  * rtol 1e-3 / atol 1e-4 for all six models), and the max abs diff and relative L2 error of each output
  * are printed so they can be quoted.
@@ -40,12 +43,32 @@ import static org.junit.jupiter.api.Assertions.fail;
  * closed after its last data set.
  */
 class ZooModelTest {
-    private static SessionOptions options() {
-        return new SessionOptions().device("java");
+    /** A way to run the zoo: a name and the session options. */
+    private record Lane(String name, SessionOptions options) {
+    }
+
+    private static List<Lane> lanes() {
+        return List.of(new Lane("java", new SessionOptions().device("java")),
+                new Lane("opencl-cpu/jocl", new SessionOptions().device("opencl-cpu").binding("jocl").strict(true)),
+                new Lane("opencl-cpu/lwjgl", new SessionOptions().device("opencl-cpu").binding("lwjgl").strict(true)));
     }
 
     @TestFactory
     Stream<DynamicNode> zoo() {
+        List<DynamicNode> out = new ArrayList<>();
+        for (Lane lane : lanes()) {
+            String why = lane.name().startsWith("opencl") ? TestData.openClUnavailableReason(lane.options().binding()) : null;
+            if (why != null) {
+                out.add(DynamicTest.dynamicTest(lane.name(), () -> TestData.requireOrSkip(false,
+                        "an OpenCL CPU device through " + lane.options().binding() + " (" + why + ")")));
+                continue;
+            }
+            out.add(DynamicContainer.dynamicContainer(lane.name(), zoo(lane)));
+        }
+        return out.stream();
+    }
+
+    private Stream<DynamicNode> zoo(Lane lane) {
         if (TestData.modelsDir() == null) {
             // A factory that aborts is invisible in surefire's counts: report one visible skip (or CI failure).
             return Stream.of(DynamicTest.dynamicTest("model zoo", TestData::requireModelsDir));
@@ -60,13 +83,13 @@ class ZooModelTest {
         }
         List<DynamicNode> out = new ArrayList<>();
         for (String name : names) {
-            out.add(model(name, models.resolve(name), () -> TestData.requireZooModel(name).resolve("model.onnx")));
+            out.add(model(lane, name, models.resolve(name), () -> TestData.requireZooModel(name).resolve("model.onnx")));
         }
-        out.add(model(TestData.MINILM, models.resolve(TestData.MINILM), TestData::miniLmModel));
+        out.add(model(lane, TestData.MINILM, models.resolve(TestData.MINILM), TestData::miniLmModel));
         return out.stream();
     }
 
-    private static DynamicNode model(String name, Path folder, Supplier<Path> modelFile) {
+    private static DynamicNode model(Lane lane, String name, Path folder, Supplier<Path> modelFile) {
         if (!Files.isDirectory(folder)) {
             return DynamicTest.dynamicTest(name, () -> TestData.requireOrSkip(false, "zoo folder " + folder));
         }
@@ -75,7 +98,7 @@ class ZooModelTest {
             return DynamicTest.dynamicTest(name, () -> fail(folder + " has no test_data_set_N folder"));
         }
         Tolerance tol = ConformanceRunner.readTolerance(folder);
-        SessionHolder holder = new SessionHolder(name, modelFile);
+        SessionHolder holder = new SessionHolder(name, modelFile, lane.options());
         List<DynamicTest> tests = new ArrayList<>();
         for (int i = 0; i < sets.size(); i++) {
             Path set = sets.get(i);
@@ -131,12 +154,14 @@ class ZooModelTest {
     private static final class SessionHolder {
         private final String name;
         private final Supplier<Path> file;
+        private final SessionOptions options;
         private Session session;
         private RuntimeException failure;
 
-        SessionHolder(String name, Supplier<Path> file) {
+        SessionHolder(String name, Supplier<Path> file, SessionOptions options) {
             this.name = name;
             this.file = file;
+            this.options = options;
         }
 
         Session get() {
@@ -149,13 +174,15 @@ class ZooModelTest {
             Path f = file.get();
             long t0 = System.nanoTime();
             try {
-                session = Session.create(f, options());
+                session = Session.create(f, options);
             } catch (RuntimeException e) {
                 failure = e;
                 throw e;
             }
-            System.out.printf("[zoo] %s: loaded in %d ms (%s)%n", name, (System.nanoTime() - t0) / 1_000_000,
-                    session.device());
+            Map<String, Integer> lanes = new java.util.TreeMap<>();
+            session.placement().values().forEach(l -> lanes.merge(l, 1, Integer::sum));
+            System.out.printf("[zoo] %s: loaded in %d ms (%s), nodes per lane %s%n", name,
+                    (System.nanoTime() - t0) / 1_000_000, session.device(), lanes);
             return session;
         }
 

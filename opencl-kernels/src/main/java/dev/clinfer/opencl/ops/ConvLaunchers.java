@@ -32,6 +32,11 @@ public final class ConvLaunchers {
     public static void register(DeviceOps r) {
         r.register("Conv", new DeviceOp() {
             @Override
+            public List<ProgramRef> programs(Node node, DeviceOpContext.Static st) {
+                return List.of(new ProgramRef(PROGRAM, OPTIONS), new ProgramRef(GemmCall.PROGRAM, GemmCall.options(st.device())));
+            }
+
+            @Override
             public boolean supports(Node node, List<ValueInfo> inputs, DeviceOpContext.Static ctx) {
                 return supported(inputs);
             }
@@ -42,6 +47,11 @@ public final class ConvLaunchers {
             }
         });
         r.register("ConvTranspose", new DeviceOp() {
+            @Override
+            public List<ProgramRef> programs(Node node, DeviceOpContext.Static st) {
+                return List.of(new ProgramRef(PROGRAM, OPTIONS));
+            }
+
             @Override
             public boolean supports(Node node, List<ValueInfo> inputs, DeviceOpContext.Static ctx) {
                 return supported(inputs);

@@ -21,6 +21,11 @@ public final class GemmLaunchers {
     public static void register(DeviceOps r) {
         r.register("MatMul", new DeviceOp() {
             @Override
+            public List<ProgramRef> programs(Node node, DeviceOpContext.Static st) {
+                return List.of(new ProgramRef(GemmCall.PROGRAM, GemmCall.options(st.device())));
+            }
+
+            @Override
             public boolean supports(Node node, List<ValueInfo> inputs, DeviceOpContext.Static ctx) {
                 // Ranks up to 6 leave at most 4 batch dims, what the kernel decodes.
                 return floats(inputs, 0, 1) && rankIn(inputs.get(0), 1, 6) && rankIn(inputs.get(1), 1, 6);
@@ -32,6 +37,11 @@ public final class GemmLaunchers {
             }
         });
         r.register("Gemm", new DeviceOp() {
+            @Override
+            public List<ProgramRef> programs(Node node, DeviceOpContext.Static st) {
+                return List.of(new ProgramRef(GemmCall.PROGRAM, GemmCall.options(st.device())));
+            }
+
             @Override
             public boolean supports(Node node, List<ValueInfo> inputs, DeviceOpContext.Static ctx) {
                 boolean c = inputs.size() > 2 && inputs.get(2) != null;

@@ -37,6 +37,11 @@ public final class PoolLaunchers {
     private static DeviceOp windowed(String kernel) {
         return new DeviceOp() {
             @Override
+            public List<ProgramRef> programs(Node node, DeviceOpContext.Static st) {
+                return List.of(new ProgramRef(PROGRAM, OPTIONS));
+            }
+
+            @Override
             public boolean supports(Node node, List<ValueInfo> inputs, DeviceOpContext.Static ctx) {
                 boolean indices = node.outputs().size() > 1 && !node.outputs().get(1).isEmpty();
                 return !indices && GemmLaunchers.floats(inputs, 0) && GemmLaunchers.rankIn(inputs.get(0), 3, 4)
@@ -63,6 +68,11 @@ public final class PoolLaunchers {
 
     private static DeviceOp global(boolean max) {
         return new DeviceOp() {
+            @Override
+            public List<ProgramRef> programs(Node node, DeviceOpContext.Static st) {
+                return List.of(new ProgramRef(PROGRAM, OPTIONS));
+            }
+
             @Override
             public boolean supports(Node node, List<ValueInfo> inputs, DeviceOpContext.Static ctx) {
                 return GemmLaunchers.floats(inputs, 0) && GemmLaunchers.rankIn(inputs.get(0), 3, 8);
