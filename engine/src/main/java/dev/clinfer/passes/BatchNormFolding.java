@@ -11,10 +11,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Folds inference-mode BatchNormalization into the Conv, Gemm or 2-D MatMul (constant weights)
+ * Folds inference-mode BatchNormalization into the Conv, ConvTranspose, Gemm or 2-D MatMul (constant weights)
  * in front of it: {@code s = scale / sqrt(var + eps)}, weights scaled per output channel by s,
  * bias {@code (b - mean) * s + B}. Also folds a Mul or Add by a per-channel (or scalar)
- * constant after a Conv (the learnable affine of PP-OCR's blocks) into its weights and bias.
+ * constant after a Conv or ConvTranspose (the learnable affine of PP-OCR's blocks, the bias Add
+ * of paddle's ConvTranspose) into its weights and bias.
  * New weights get fresh names: a weight shared with another node is left as it was.
  */
 final class BatchNormFolding {
@@ -91,6 +92,7 @@ final class BatchNormFolding {
         String y = bn.outputs().get(0);
         switch (prod.opType()) {
             case "Conv":
+            case "ConvTranspose":
                 return scaleConv(fg, prod, List.of(prod, bn), y, st[0], st[1]);
             case "Gemm":
                 return foldIntoGemm(fg, prod, bn, y, st[0], st[1]);
@@ -110,31 +112,73 @@ final class BatchNormFolding {
         String bName = FusionGraph.in(conv, 2);
         Tensor b = bName.isEmpty() ? null : fg.constant(bName);
         if (w == null || w.dataType() != DataType.FLOAT || w.rank() < 3 || (!bName.isEmpty() && b == null)
-                || (b != null && (b.dataType() != DataType.FLOAT || b.numel() != w.dim(0)))) {
+                || (b != null && b.dataType() != DataType.FLOAT)) {
             return false;
         }
-        int m = (int) w.dim(0);
-        if ((s != null && s.length != m && s.length != 1) || (t != null && t.length != m && t.length != 1)) {
+        boolean transposed = conv.opType().equals("ConvTranspose");
+        int m = outChannels(conv, w);
+        if (m <= 0 || (b != null && b.numel() != m) || (s != null && s.length != m && s.length != 1)
+                || (t != null && t.length != m && t.length != 1)) {
             return false;
         }
         float[] wv = w.toFloatArray();
-        int per = wv.length / Math.max(1, m);
         float[] bv = new float[m];
         for (int i = 0; i < m; i++) {
             float si = s == null ? 1f : s[s.length == 1 ? 0 : i];
             float ti = t == null ? 0f : t[t.length == 1 ? 0 : i];
             float bi = b == null ? 0f : (float) b.getDouble(i);
-            for (int j = 0; j < per; j++) {
-                wv[i * per + j] *= si;
-            }
             bv[i] = bi * si + ti;
+        }
+        if (s != null) {
+            scaleWeights(wv, w.shape(), transposed, (int) conv.attrInt("group", 1), s);
         }
         String wn = s == null ? FusionGraph.in(conv, 1) : fg.addConstant(FusionGraph.in(conv, 1), Tensor.of(wv, w.shape()));
         String bn = fg.addConstant(bName.isEmpty() ? conv.name() + "_bias" : bName, Tensor.of(bv, m));
-        Node fused = new Node(conv.name(), "Conv", "", List.of(FusionGraph.in(conv, 0), wn, bn), List.of(out),
+        Node fused = new Node(conv.name(), conv.opType(), "", List.of(FusionGraph.in(conv, 0), wn, bn), List.of(out),
                 conv.attributes(), conv.opset());
         fg.replace(group, fused);
         return true;
+    }
+
+    /** @return output channels of a Conv ([M, C/g, k...]) or ConvTranspose ([C, M/g, k...]) weight */
+    private static int outChannels(Node conv, Tensor w) {
+        if (!conv.opType().equals("ConvTranspose")) {
+            return (int) w.dim(0);
+        }
+        return (int) (w.dim(1) * conv.attrInt("group", 1));
+    }
+
+    /** Scales the weights of output channel oc by s[oc] (s of length 1: all channels). */
+    private static void scaleWeights(float[] wv, long[] ws, boolean transposed, int group, float[] s) {
+        int per = 1;
+        for (int i = 2; i < ws.length; i++) {
+            per *= (int) ws[i];
+        }
+        if (!transposed) {
+            int m = (int) ws[0];
+            int inner = (int) ws[1] * per;
+            for (int oc = 0; oc < m; oc++) {
+                float f = s[s.length == 1 ? 0 : oc];
+                for (int j = 0; j < inner; j++) {
+                    wv[oc * inner + j] *= f;
+                }
+            }
+            return;
+        }
+        // ConvTranspose: W[c][mm] feeds output channel (c / (C / group)) * (M / group) + mm.
+        int c = (int) ws[0];
+        int mg = (int) ws[1];
+        int cg = c / Math.max(1, group);
+        for (int ci = 0; ci < c; ci++) {
+            int grp = ci / Math.max(1, cg);
+            for (int mm = 0; mm < mg; mm++) {
+                float f = s[s.length == 1 ? 0 : grp * mg + mm];
+                int off = (ci * mg + mm) * per;
+                for (int j = 0; j < per; j++) {
+                    wv[off + j] *= f;
+                }
+            }
+        }
     }
 
     /** Mul or Add of a Conv's output by a constant that is one value per channel (or one value). */
@@ -144,7 +188,8 @@ final class BatchNormFolding {
             String c = FusionGraph.in(n, 1 - side);
             Node conv = fg.producer(x);
             Tensor ct = fg.constant(c);
-            if (conv == null || ct == null || !conv.opType().equals("Conv") || !conv.domain().isEmpty()
+            if (conv == null || ct == null || !(conv.opType().equals("Conv") || conv.opType().equals("ConvTranspose"))
+                    || !conv.domain().isEmpty()
                     || !fg.singleUse(x) || ct.dataType() != DataType.FLOAT || n.inputs().size() != 2) {
                 continue;
             }
@@ -152,7 +197,7 @@ final class BatchNormFolding {
             if (w == null || w.rank() < 3) {
                 continue;
             }
-            float[] v = perChannel(ct, w.rank(), (int) w.dim(0));
+            float[] v = perChannel(ct, w.rank(), outChannels(conv, w));
             if (v == null) {
                 continue;
             }

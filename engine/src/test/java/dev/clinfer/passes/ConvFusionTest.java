@@ -70,6 +70,19 @@ class ConvFusionTest {
         assertEquals(List.of("Conv"), r.ops());
     }
 
+    @Test
+    void foldsBiasAddAndBatchNormIntoGroupedConvTranspose() {
+        // PP-OCR det's head: ConvTranspose -> Add bias [1, M, 1, 1] -> BatchNorm -> Relu; M = 2 groups * 3.
+        G g = new G().input("x", 1, 4, 5, 5).init("w", randn(rnd, 4, 3, 2, 2)).init("bias", randn(rnd, 1, 6, 1, 1))
+                .node("ConvTranspose", List.of("x", "w"), "c", "group", 2L, "strides", new long[] {2, 2})
+                .node("Add", List.of("c", "bias"), "cb");
+        g.init("s", randn(rnd, 6)).init("bb", randn(rnd, 6)).init("m", randn(rnd, 6)).init("v", uniform(rnd, 0.5, 1.5, 6))
+                .node("BatchNormalization", List.of("cb", "s", "bb", "m", "v"), "y").output("y");
+        Run r = compare(g, new Tensor[] {randn(rnd, 1, 4, 5, 5)}, "FoldBatchNorm", 1);
+        assertEquals(List.of("ConvTranspose"), r.ops());
+        assertEquals(1, r.report().fusions().get("FoldConvAffine"));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"Relu", "HardSigmoid", "HardSwish", "LeakyRelu", "Sigmoid", "Clip"})
     void fusesActivation(String act) {
