@@ -28,7 +28,10 @@ public final class GraphOptimizer {
      * @param valueInfos   inferred infos of every value
      * @param memory       the static memory plan (symbolic dims taken as 1)
      * @param fusions      what the fusion passes did: rewrite name to times it fired (empty when
-     *                     optimisation is off)
+     *                     optimisation is off). Names: FoldBatchNorm, FoldConvAffine,
+     *                     FuseLayerNorm, FuseGelu, FuseAttention, MatMulAddToGemm,
+     *                     FoldTransposeIntoGemm, FuseConvActivation, FuseElementwise (groups) and
+     *                     FuseElementwise.nodes (the nodes those groups absorbed)
      */
     public record Report(int removedNodes, List<String> foldedOps, Map<String, ValueInfo> valueInfos,
                          MemoryPlanner.Plan memory, Map<String, Integer> fusions) {
