@@ -104,7 +104,8 @@ public final class Session implements AutoCloseable {
                     model.metadata(), infos(g.inputs()), infos(g.outputs()), histogram, params, g.nodes().size(),
                     report.foldedOps().size(), report.removedNodes(),
                     report.memory().plannedValues() == 0 ? -1 : report.memory().peakBytes(),
-                    report.memory().totalBytes(), report.memory().unknownValues());
+                    report.memory().totalBytes(), report.memory().unknownValues(),
+                    java.util.Collections.unmodifiableMap(new LinkedHashMap<>(report.fusions())));
         } catch (RuntimeException | Error e) {
             compute.close();
             throw e;
