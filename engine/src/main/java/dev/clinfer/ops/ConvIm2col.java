@@ -5,7 +5,7 @@ import dev.clinfer.cpu.GemmPackedB;
 /**
  * im2col for Conv: row {@code ch * kernelSize + kernelIndex} of the column matrix holds, for
  * every output position, the input element that kernel tap reads (0 in the padding). Rows are
- * written straight into {@link GemmPackedB} panels.
+ * written straight into a {@link GemmPackedB}.
  */
 final class ConvIm2col {
     private ConvIm2col() {
@@ -32,9 +32,7 @@ final class ConvIm2col {
             } else {
                 rowNd(g, x, chOff, tap, buf);
             }
-            for (int p = 0; p < cols.panelCount(); p++) {
-                System.arraycopy(buf, p * GemmPackedB.PANEL_WIDTH, cols.panel(p)[r], 0, cols.width(p));
-            }
+            cols.setRow(r, buf, 0);
         }
     }
 
