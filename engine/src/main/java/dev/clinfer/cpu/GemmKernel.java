@@ -95,9 +95,40 @@ public final class GemmKernel {
                     ctx);
             return;
         }
-        GemmPackedB pb = GemmPackedB.pack(b, bOff, ldb, transB, k, n, ctx);
-        sgemmPacked(m, alpha, a, aOff, lda, transA, pb, beta, c, cOff, ldc, ctx);
-        pb.release();
+        float[] ap = packATemp(m, k, alpha, a, aOff, lda, transA, ctx);
+        if (beta != 0f && beta != 1f) {
+            scaleRows(c, cOff, ldc, m, n, beta);
+        }
+        GemmVector.multiply(m, n, k, ap, null, GemmBSource.matrix(b, bOff, ldb, transB, k, n), c, cOff, ldc,
+                beta != 0f, null, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, ctx);
+        releaseATemp(ap);
+    }
+
+    /** Packs {@code alpha * op(A)} into this thread's spare buffer (hand it back with {@link #releaseATemp}). */
+    private static float[] packATemp(int m, int k, float alpha, float[] a, int aOff, int lda, boolean transA,
+                                     ExecContext ctx) {
+        int size = GemmVector.packedASize(m, k);
+        float[] ap = SPARE_A.get();
+        if (ap != null && ap.length >= size) {
+            SPARE_A.set(null);
+        } else {
+            ap = new float[size];
+        }
+        int panels = (m + GemmVector.MR - 1) / GemmVector.MR;
+        final float[] dst = ap;
+        if (ctx == null || (long) m * k < (1 << 16)) {
+            GemmVector.packA(a, aOff, lda, transA, m, k, alpha, dst, 0, panels);
+        } else {
+            ctx.parallelFor(panels, (long) GemmVector.MR * k,
+                    (s, e) -> GemmVector.packA(a, aOff, lda, transA, m, k, alpha, dst, s, e));
+        }
+        return ap;
+    }
+
+    private static void releaseATemp(float[] ap) {
+        if (ap.length <= (4 << 20)) {
+            SPARE_A.set(ap);
+        }
     }
 
     /**
@@ -143,6 +174,10 @@ public final class GemmKernel {
         if (m <= 0 || n <= 0) {
             return;
         }
+        if (k <= 0 || alpha == 0f) {
+            scaleRows(c, cOff, ldc, m, n, beta);
+            return;
+        }
         if (!b.isVector()) {
             if (transA) {
                 a = transpose(a, aOff, lda, k, m);
@@ -152,36 +187,13 @@ public final class GemmKernel {
             GemmScalar.sgemmPacked(m, alpha, a, aOff, lda, b, beta, c, cOff, ldc, ctx);
             return;
         }
-        if (k <= 0 || alpha == 0f) {
-            scaleRows(c, cOff, ldc, m, n, beta);
-            return;
-        }
-        int size = GemmVector.packedASize(m, k);
-        float[] ap = SPARE_A.get();
-        if (ap != null && ap.length >= size) {
-            SPARE_A.set(null);
-        } else {
-            ap = new float[size];
-        }
-        int panels = (m + GemmVector.MR - 1) / GemmVector.MR;
-        final float[] dst = ap;
-        final float[] fa = a;
-        final int fo = aOff;
-        final int fl = lda;
-        if (ctx == null || (long) m * k < (1 << 16)) {
-            GemmVector.packA(fa, fo, fl, transA, m, k, alpha, dst, 0, panels);
-        } else {
-            ctx.parallelFor(panels, (long) GemmVector.MR * k,
-                    (s, e) -> GemmVector.packA(fa, fo, fl, transA, m, k, alpha, dst, s, e));
-        }
+        float[] ap = packATemp(m, k, alpha, a, aOff, lda, transA, ctx);
         if (beta != 0f && beta != 1f) {
             scaleRows(c, cOff, ldc, m, n, beta);
         }
-        GemmVector.multiply(m, n, k, ap, b.flat(), c, cOff, ldc, beta != 0f, null, Float.NEGATIVE_INFINITY,
+        GemmVector.multiply(m, n, k, ap, b.flat(), null, c, cOff, ldc, beta != 0f, null, Float.NEGATIVE_INFINITY,
                 Float.POSITIVE_INFINITY, ctx);
-        if (ap.length <= (4 << 20)) {
-            SPARE_A.set(ap);
-        }
+        releaseATemp(ap);
     }
 
     /**
@@ -215,7 +227,7 @@ public final class GemmKernel {
                 scaleRows(c, cOff, ldc, m, n, 0f);
             }
         } else if (a.isVector() && b.isVector()) {
-            GemmVector.multiply(m, n, k, a.data(), b.flat(), c, cOff, ldc, add, rowBias, lo, hi, ctx);
+            GemmVector.multiply(m, n, k, a.data(), b.flat(), null, c, cOff, ldc, add, rowBias, lo, hi, ctx);
             return;
         } else {
             GemmScalar.sgemmPacked(m, 1f, a.data(), 0, k, b, add ? 1f : 0f, c, cOff, ldc, ctx);
@@ -225,6 +237,56 @@ public final class GemmKernel {
         }
     }
 
+    /**
+     * {@link #multiply(GemmPackedA, GemmPackedB, float[], int, int, boolean, float[], float, float, ExecContext)}
+     * with B produced block by block by {@code b} (e.g. im2col), never materialised whole on the
+     * vector path.
+     *
+     * @param a       packed A ({@code m x k})
+     * @param b       B source ({@code k x n})
+     * @param c       C elements
+     * @param cOff    offset of C[0][0]
+     * @param ldc     row stride of C
+     * @param add     add the product to C instead of overwriting it
+     * @param rowBias per-row bias ({@code m} values), or null
+     * @param lo      lower clamp ({@code Float.NEGATIVE_INFINITY} for none)
+     * @param hi      upper clamp ({@code Float.POSITIVE_INFINITY} for none)
+     * @param ctx     pool, or null
+     */
+    public static void multiply(GemmPackedA a, GemmBSource b, float[] c, int cOff, int ldc, boolean add,
+                                float[] rowBias, float lo, float hi, ExecContext ctx) {
+        int m = a.m();
+        int n = b.n();
+        int k = a.k();
+        if (b.k() != k) {
+            throw new IllegalArgumentException("packed A is " + m + "x" + k + " but B is " + b.k() + "x" + n);
+        }
+        if (m <= 0 || n <= 0) {
+            return;
+        }
+        if (k > 0 && a.isVector()) {
+            GemmVector.multiply(m, n, k, a.data(), null, b, c, cOff, ldc, add, rowBias, lo, hi, ctx);
+            return;
+        }
+        GemmPackedB pb = GemmPackedB.take(k, n);
+        // Row blocks of B as plain row-major strips (one panel as wide as B), copied into the packing.
+        int strip = Math.max(1, Math.min(k, (1 << 16) / Math.max(1, n)));
+        int strips = (k + strip - 1) / strip;
+        runRange(ctx, strips, (long) strip * n, (s, e) -> {
+            float[] rows = new float[strip * n];
+            for (int st = s; st < e; st++) {
+                int k0 = st * strip;
+                int kc = Math.min(strip, k - k0);
+                b.pack(k0, kc, 0, n, n, rows);
+                for (int kk = 0; kk < kc; kk++) {
+                    pb.setRow(k0 + kk, rows, kk * n);
+                }
+            }
+        });
+        multiply(a, pb, c, cOff, ldc, add, rowBias, lo, hi, ctx);
+        pb.release();
+    }
+
     private static void epilogue(int m, int n, float[] c, int cOff, int ldc, float[] rowBias, float lo, float hi) {
         for (int i = 0; i < m; i++) {
             float bias = rowBias == null ? 0f : rowBias[i];
@@ -232,6 +294,14 @@ public final class GemmKernel {
             for (int j = 0; j < n; j++) {
                 c[row + j] = Math.min(hi, Math.max(lo, c[row + j] + bias));
             }
+        }
+    }
+
+    private static void runRange(ExecContext ctx, int count, long cost, dev.clinfer.ops.RangeBody body) {
+        if (ctx == null) {
+            body.run(0, count);
+        } else {
+            ctx.parallelFor(count, cost, body);
         }
     }
 

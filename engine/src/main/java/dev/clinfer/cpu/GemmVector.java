@@ -150,14 +150,16 @@ final class GemmVector {
     }
 
     /**
-     * {@code C[m x n] (+)= A * B} on packed operands, then per row {@code + rowBias[i]} and a
-     * clamp to {@code [lo, hi]} when asked.
+     * {@code C[m x n] (+)= A * B} with A packed and B either packed whole ({@code bp}) or packed
+     * block by block from {@code src} into a per-thread buffer that stays in L2; then per row
+     * {@code + rowBias[i]} and a clamp to {@code [lo, hi]} when asked.
      *
      * @param m       rows
      * @param n       columns
      * @param k       depth
      * @param ap      packed A
-     * @param bp      packed B
+     * @param bp      packed B, or null to pack from {@code src}
+     * @param src     B source when {@code bp} is null
      * @param c       C elements
      * @param cOff    offset of C[0][0]
      * @param ldc     row stride of C
@@ -167,15 +169,16 @@ final class GemmVector {
      * @param hi      upper clamp (+inf for none)
      * @param ctx     pool, or null for the calling thread
      */
-    static void multiply(int m, int n, int k, float[] ap, float[] bp, float[] c, int cOff, int ldc, boolean add,
-                         float[] rowBias, float lo, float hi, ExecContext ctx) {
+    static void multiply(int m, int n, int k, float[] ap, float[] bp, GemmBSource src, float[] c, int cOff, int ldc,
+                         boolean add, float[] rowBias, float lo, float hi, ExecContext ctx) {
         int rowPanels = (m + MR - 1) / MR;
         int colPanels = (n + NR - 1) / NR;
         int threads = ctx == null ? 1 : ctx.threads();
         int mcPanels = Math.max(1, MC / MR);
         int ncPanels = Math.max(1, NC / NR);
         if (threads > 1) {
-            // Enough tiles for the pool to balance (4 a thread), shrinking columns first then rows.
+            // Enough tiles for the pool to balance (4 a thread): split columns first (each
+            // thread then packs its own B blocks, no two the same), rows when columns run out.
             long want = 4L * threads;
             while ((long) ceilDiv(rowPanels, mcPanels) * ceilDiv(colPanels, ncPanels) < want && ncPanels > 1) {
                 ncPanels = (ncPanels + 1) / 2;
@@ -189,8 +192,10 @@ final class GemmVector {
         final int rowTiles = ceilDiv(rowPanels, mcp);
         final int colTiles = ceilDiv(colPanels, ncp);
         final int tiles = rowTiles * colTiles;
+        final boolean epi = rowBias != null || lo != Float.NEGATIVE_INFINITY || hi != Float.POSITIVE_INFINITY;
         RangeBody body = (t0, t1) -> {
             float[] scratch = new float[MR * NR];
+            float[] block = bp != null ? null : takeBlock(Math.min(KC, k) * ncp * NR);
             for (int t = t0; t < t1; t++) {
                 int rt = t % rowTiles;
                 int ct = t / rowTiles;
@@ -198,11 +203,14 @@ final class GemmVector {
                 int ip1 = Math.min(rowPanels, ip0 + mcp);
                 int jp0 = ct * ncp;
                 int jp1 = Math.min(colPanels, jp0 + ncp);
-                tile(m, n, k, ip0, ip1, jp0, jp1, ap, bp, c, cOff, ldc, add, scratch);
-                if (rowBias != null || lo != Float.NEGATIVE_INFINITY || hi != Float.POSITIVE_INFINITY) {
+                tile(m, n, k, ip0, ip1, jp0, jp1, ap, bp, src, block, c, cOff, ldc, add, scratch);
+                if (epi) {
                     epilogue(ip0 * MR, Math.min(m, ip1 * MR), jp0 * NR, Math.min(n, jp1 * NR), c, cOff, ldc,
                             rowBias, lo, hi);
                 }
+            }
+            if (block != null) {
+                SPARE_BLOCK.set(block);
             }
         };
         if (ctx == null || tiles == 1) {
@@ -212,28 +220,54 @@ final class GemmVector {
         }
     }
 
+    /** One spare B block per thread (emptied while in use, so a nested GEMM gets its own). */
+    private static final ThreadLocal<float[]> SPARE_BLOCK = new ThreadLocal<>();
+
+    private static float[] takeBlock(int size) {
+        float[] b = SPARE_BLOCK.get();
+        if (b != null && b.length >= size) {
+            SPARE_BLOCK.set(null);
+            return b;
+        }
+        return new float[size];
+    }
+
     private static void tile(int m, int n, int k, int ip0, int ip1, int jp0, int jp1, float[] ap, float[] bp,
-                             float[] c, int cOff, int ldc, boolean add, float[] scratch) {
+                             GemmBSource src, float[] block, float[] c, int cOff, int ldc, boolean add,
+                             float[] scratch) {
         for (int pc = 0; pc < k; pc += KC) {
             int kc = Math.min(KC, k - pc);
             boolean acc = add || pc > 0;
+            float[] b;
+            int panelStride;
+            int base;
+            if (bp != null) {
+                b = bp;
+                panelStride = k * NR;
+                base = pc * NR;
+            } else {
+                src.pack(pc, kc, jp0 * NR, Math.min(n, jp1 * NR), NR, block);
+                b = block;
+                panelStride = kc * NR;
+                base = -jp0 * panelStride;
+            }
             for (int jp = jp0; jp < jp1; jp++) {
                 int j0 = jp * NR;
                 int w = Math.min(NR, n - j0);
-                int bo = jp * k * NR + pc * NR;
+                int bo = base + jp * panelStride;
                 for (int ip = ip0; ip < ip1; ip++) {
                     int i0 = ip * MR;
                     int rows = Math.min(MR, m - i0);
                     int ao = ip * k * MR + pc * MR;
                     if (rows == MR && w == NR) {
-                        kernel8x2(kc, ap, ao, bp, bo, c, cOff + i0 * ldc + j0, ldc, acc);
+                        kernel8x2(kc, ap, ao, b, bo, c, cOff + i0 * ldc + j0, ldc, acc);
                     } else if (rows == MR && w == L) {
-                        kernel8x1(kc, ap, ao, bp, bo, c, cOff + i0 * ldc + j0, ldc, acc);
+                        kernel8x1(kc, ap, ao, b, bo, c, cOff + i0 * ldc + j0, ldc, acc);
                     } else {
                         if (w <= L) {
-                            kernel8x1(kc, ap, ao, bp, bo, scratch, 0, NR, false);
+                            kernel8x1(kc, ap, ao, b, bo, scratch, 0, NR, false);
                         } else {
-                            kernel8x2(kc, ap, ao, bp, bo, scratch, 0, NR, false);
+                            kernel8x2(kc, ap, ao, b, bo, scratch, 0, NR, false);
                         }
                         for (int r = 0; r < rows; r++) {
                             int cr = cOff + (i0 + r) * ldc + j0;

@@ -3,7 +3,7 @@ package dev.clinfer.ops;
 import dev.clinfer.api.Tensor;
 import dev.clinfer.cpu.GemmKernel;
 import dev.clinfer.cpu.GemmPackedA;
-import dev.clinfer.cpu.GemmPackedB;
+import dev.clinfer.cpu.GemmBSource;
 import dev.clinfer.cpu.GemmWeightCache;
 
 import java.util.Arrays;
@@ -76,24 +76,15 @@ final class ConvFloat {
     /** One image {@code img}, one group {@code gr}: Y = W[gr] * im2col(X[img, gr]) + bias, clamped. */
     private static void one(ConvGeometry g, int img, int gr, float[] x, GemmPackedA w, float[] bias, float lo,
                             float hi, float[] y, ExecContext ctx) {
-        int kDepth = g.cg * g.kernelSize;
         int xOff = (img * g.c + gr * g.cg) * g.inSize;
         int yOff = (img * g.m + gr * g.mg) * g.outSize;
         float[] rowBias = bias == null || g.group == 1 ? bias : Arrays.copyOfRange(bias, gr * g.mg, (gr + 1) * g.mg);
-        GemmPackedB cols;
         if (g.isPointwise()) {
-            cols = GemmPackedB.pack(x, xOff, g.inSize, false, g.cg, g.outSize, ctx);
+            GemmKernel.multiply(w, GemmBSource.matrix(x, xOff, g.inSize, false, g.cg, g.outSize), y, yOff,
+                    g.outSize, false, rowBias, lo, hi, ctx);
         } else {
-            GemmPackedB c = GemmPackedB.take(kDepth, g.outSize);
-            if (ctx == null) {
-                ConvIm2col.fill(g, x, xOff, c, 0, kDepth);
-            } else {
-                ctx.parallelFor(kDepth, g.outSize, (s, e) -> ConvIm2col.fill(g, x, xOff, c, s, e));
-            }
-            cols = c;
+            GemmKernel.multiply(w, new ConvIm2col(g, x, xOff), y, yOff, g.outSize, false, rowBias, lo, hi, ctx);
         }
-        GemmKernel.multiply(w, cols, y, yOff, g.outSize, false, rowBias, lo, hi, ctx);
-        cols.release();
     }
 
     /** Adds {@code bias[ch]} to every element of plane {@code ch} of each image. */
