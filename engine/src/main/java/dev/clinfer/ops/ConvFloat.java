@@ -40,7 +40,11 @@ final class ConvFloat {
         }
         if (g.dims == 2 && g.cg == 1 && g.group == g.c) {
             float[] wf = GemmWeightCache.get(w, "f32", w.numel(), w::toFloatArray);
-            ConvDepthwise.run(g, x, wf, bias, lo, hi, y, ctx);
+            if (GemmKernel.VECTOR && ConvDepthwiseVector.supports(g)) {
+                ConvDepthwiseVector.run(g, x, wf, bias, lo, hi, y, ctx);
+            } else {
+                ConvDepthwise.run(g, x, wf, bias, lo, hi, y, ctx);
+            }
             return;
         }
         GemmPackedA[] packed = packedWeights(g, w, ctx);
