@@ -231,6 +231,10 @@ final class ConvDepthwiseVector {
     /** Stride 2 (columns), row by row; the last vector of a row overlaps the one before it. */
     private static void rows2(ConvGeometry g, Layout lay, float[] buf, float[] w, int wOff, float bias, float lo,
                               float hi, float[] y, int yPlane) {
+        if (g.kernel[0] == 3 && g.kernel[1] == 3) {
+            rows2x3x3(g, lay, buf, w, wOff, bias, lo, hi, y, yPlane);
+            return;
+        }
         int oh = g.out[0];
         int ow = g.out[1];
         int kh = g.kernel[0];
@@ -252,6 +256,47 @@ final class ConvDepthwiseVector {
                                 .fma(FloatVector.broadcast(S, w[wOff + ky * kw + kx]), s);
                     }
                 }
+                s.max(vlo).min(vhi).intoArray(y, yRow + o);
+            }
+        }
+    }
+
+    /** {@link #rows2} for 3x3 in straight-line code (taps 0 and 2 read the even half, tap 1 the odd). */
+    private static void rows2x3x3(ConvGeometry g, Layout lay, float[] buf, float[] w, int wOff, float bias,
+                                  float lo, float hi, float[] y, int yPlane) {
+        int oh = g.out[0];
+        int ow = g.out[1];
+        int sh = g.strides[0];
+        int rw = lay.rowWidth;
+        int odd = lay.phaseWidth;
+        FloatVector v0 = FloatVector.broadcast(S, w[wOff]);
+        FloatVector v1 = FloatVector.broadcast(S, w[wOff + 1]);
+        FloatVector v2 = FloatVector.broadcast(S, w[wOff + 2]);
+        FloatVector v3 = FloatVector.broadcast(S, w[wOff + 3]);
+        FloatVector v4 = FloatVector.broadcast(S, w[wOff + 4]);
+        FloatVector v5 = FloatVector.broadcast(S, w[wOff + 5]);
+        FloatVector v6 = FloatVector.broadcast(S, w[wOff + 6]);
+        FloatVector v7 = FloatVector.broadcast(S, w[wOff + 7]);
+        FloatVector v8 = FloatVector.broadcast(S, w[wOff + 8]);
+        FloatVector vb = FloatVector.broadcast(S, bias);
+        FloatVector vlo = FloatVector.broadcast(S, lo);
+        FloatVector vhi = FloatVector.broadcast(S, hi);
+        for (int oy = 0; oy < oh; oy++) {
+            int r0 = oy * sh * rw;
+            int r1 = r0 + rw;
+            int r2 = r1 + rw;
+            int yRow = yPlane + oy * ow;
+            for (int ox = 0; ox < ow; ox += L) {
+                int o = Math.min(ox, ow - L);
+                FloatVector s = FloatVector.fromArray(S, buf, r0 + o).fma(v0, vb);
+                s = FloatVector.fromArray(S, buf, r0 + odd + o).fma(v1, s);
+                s = FloatVector.fromArray(S, buf, r0 + o + 1).fma(v2, s);
+                s = FloatVector.fromArray(S, buf, r1 + o).fma(v3, s);
+                s = FloatVector.fromArray(S, buf, r1 + odd + o).fma(v4, s);
+                s = FloatVector.fromArray(S, buf, r1 + o + 1).fma(v5, s);
+                s = FloatVector.fromArray(S, buf, r2 + o).fma(v6, s);
+                s = FloatVector.fromArray(S, buf, r2 + odd + o).fma(v7, s);
+                s = FloatVector.fromArray(S, buf, r2 + o + 1).fma(v8, s);
                 s.max(vlo).min(vhi).intoArray(y, yRow + o);
             }
         }
