@@ -18,7 +18,7 @@ import java.util.Map;
 /**
  * Rough Java-path latency of a zoo model (not a unit test; the real comparison with ONNX Runtime
  * lives in the tests module): {@code java -cp ... dev.clinfer.ops.ModelLatencyBench MODEL_DIR
- * [threads] [runs]}. Prints the median and best wall time and, at one thread (where kernels run
+ * [threads] [runs] [seq]} (with seq: token inputs of [1, seq] instead of test_data_set_0). Prints the median and best wall time and, at one thread (where kernels run
  * on the calling thread), the calling thread's CPU time, which a loaded machine disturbs less.
  */
 public final class ModelLatencyBench {
@@ -35,7 +35,18 @@ public final class ModelLatencyBench {
             Map<String, Tensor> feed = new HashMap<>();
             List<dev.clinfer.api.TensorInfo> formal = s.inputs();
             Path set = dir.resolve("test_data_set_0");
-            for (int j = 0; Files.exists(set.resolve("input_" + j + ".pb")); j++) {
+            if (args.length > 3) {
+                // Token inputs of [1, seq]: ids in range, attention mask ones, token types zeros.
+                int seq = Integer.parseInt(args[3]);
+                for (dev.clinfer.api.TensorInfo i : formal) {
+                    long[] ids = new long[seq];
+                    for (int t = 0; t < seq; t++) {
+                        ids[t] = i.name().contains("mask") ? 1 : i.name().contains("type") ? 0 : 1000 + (t * 7919) % 20000;
+                    }
+                    feed.put(i.name(), Tensor.ofLongs(ids, 1, seq));
+                }
+            }
+            for (int j = 0; args.length <= 3 && Files.exists(set.resolve("input_" + j + ".pb")); j++) {
                 TensorFiles.Named t = TensorFiles.readPb(set.resolve("input_" + j + ".pb"));
                 String name = formal.stream().anyMatch(i -> i.name().equals(t.name())) ? t.name() : formal.get(j).name();
                 feed.put(name, t.tensor());
@@ -59,8 +70,10 @@ public final class ModelLatencyBench {
             Arrays.sort(wall);
             Arrays.sort(cpu);
             System.out.printf("%s threads=%d: wall median %.1f ms (best %.1f), calling-thread cpu median %.1f ms"
-                            + " (best %.1f); loadavg %s%n", dir.getFileName(), threads, wall[runs / 2], wall[0],
-                    cpu[runs / 2], cpu[0], Files.readString(Path.of("/proc/loadavg")).trim());
+                            + " (best %.1f); %s; packed weights cached %.1f MB; loadavg %s%n", dir.getFileName(),
+                    threads, wall[runs / 2], wall[0], cpu[runs / 2], cpu[0], dev.clinfer.cpu.GemmKernel.describe(),
+                    dev.clinfer.cpu.GemmWeightCache.cachedFloats() * 4 / 1e6,
+                    Files.readString(Path.of("/proc/loadavg")).trim());
         }
     }
 }
