@@ -68,6 +68,7 @@ public final class InfoCommand implements Callable<Integer> {
             for (Map.Entry<String, Integer> e : m.opHistogram().entrySet()) {
                 out.printf(Locale.ROOT, "  %-" + width + "s %6d%n", e.getKey(), e.getValue());
             }
+            printFusions(out, m, session);
             printMemory(out, m);
             printPlacement(out, session);
         }
@@ -90,6 +91,29 @@ public final class InfoCommand implements Callable<Integer> {
                 }
             });
             out.println("  on the Java CPU lane: " + cpuOps);
+        }
+    }
+
+    /** The graph rewrites that fired, with counts (names as the optimiser reports them). */
+    private static void printFusions(PrintWriter out, ModelInfo m, Session session) {
+        if (m.fusions().isEmpty()) {
+            out.println("graph rewrites: none fired");
+            return;
+        }
+        out.println("graph rewrites:");
+        int width = m.fusions().keySet().stream().mapToInt(String::length).max().orElse(0);
+        for (Map.Entry<String, Integer> e : m.fusions().entrySet()) {
+            out.printf(Locale.ROOT, "  %-" + width + "s %6d%n", e.getKey(), e.getValue());
+        }
+        Map<String, Integer> fused = new java.util.TreeMap<>();
+        // Fused op types left after the passes, so a reader sees where the rewrites went.
+        session.nodeOpTypes().values().forEach(op -> {
+            if (op.startsWith("Fused") || op.equals("LayerNormalization")) {
+                fused.merge(op, 1, Integer::sum);
+            }
+        });
+        if (!fused.isEmpty()) {
+            out.println("  fused nodes after passes: " + fused);
         }
     }
 

@@ -31,7 +31,7 @@ import java.util.logging.Logger;
  */
 @Command(name = "clinfer", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Runs ONNX models on the JVM (OpenCL offload, pure-Java CPU fallback).",
-        subcommands = {RunCommand.class, InfoCommand.class, ConformanceCommand.class, DevicesCommand.class,
+        subcommands = {RunCommand.class, InfoCommand.class, ConformanceCommand.class, DevicesCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 failure, 2 usage error.",
                 "Run 'clinfer run' with no model to classify a text line with the bundled sample model."})

@@ -59,6 +59,14 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "Write each output to DIR/NAME.npy.")
     Path outputDir;
 
+    @Option(names = "--profile", description = "After the run, print a per-layer table: node, op, lane, queue, time "
+            + "and % of total (OpenCL profiling events and CPU timers; OpenCL sessions).")
+    boolean profile;
+
+    @Option(names = "--trace", paramLabel = "FILE.json", description = "Write a Chrome/Perfetto trace of the run: one "
+            + "track per command queue (compute, upload, download) and CPU-lane thread (OpenCL sessions).")
+    Path trace;
+
     @Mixin
     DeviceOptions deviceOptions;
 
@@ -76,7 +84,7 @@ public final class RunCommand implements Callable<Integer> {
                     : new ClinferException("model file not found: " + model);
         }
         PrintWriter out = spec.commandLine().getOut();
-        SessionOptions options = deviceOptions.toSessionOptions();
+        SessionOptions options = deviceOptions.toSessionOptions().trace(trace != null);
         long t0 = System.nanoTime();
         try (Session session = Session.create(model, options)) {
             out.printf(Locale.ROOT, "model:  %s (loaded in %.0f ms)%n", model, ms(t0));
@@ -109,6 +117,12 @@ public final class RunCommand implements Callable<Integer> {
                 if (outputDir != null) {
                     writeOutputs(result, out);
                 }
+            }
+            if (profile) {
+                BenchCommand.printProfile(out, session.profile());
+            }
+            if (trace != null) {
+                BenchCommand.writeTrace(session, trace, out);
             }
         }
         return 0;

@@ -21,9 +21,12 @@ import java.util.Map;
  *                         (symbolic dims taken as 1; -1 when nothing could be planned)
  * @param activationBytesWithoutReuse the sum of all activation sizes, for comparison
  * @param unplannedValues  activations whose size is only known at run time
+ * @param fusions          graph rewrites that fired (fold/fuse pass name to count), in pass order;
+ *                         empty when optimisation is off
  */
 public record ModelInfo(String producer, long irVersion, Map<String, Integer> opsets, Map<String, String> metadata,
                         List<TensorInfo> inputs, List<TensorInfo> outputs, Map<String, Integer> opHistogram,
                         long parameterCount, int nodesAfterPasses, int foldedNodes, int removedNodes,
-                        long peakActivationBytes, long activationBytesWithoutReuse, int unplannedValues) {
+                        long peakActivationBytes, long activationBytesWithoutReuse, int unplannedValues,
+                        Map<String, Integer> fusions) {
 }

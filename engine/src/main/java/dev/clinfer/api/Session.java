@@ -19,11 +19,27 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A loaded model, ready to run. Thread-safe: many threads may call {@link #run} at once; each
- * call gets its own activation buffers from a pool shared by the session.
+ * A loaded model, ready to run. Thread-safe with no global lock: many threads may call
+ * {@link #run} or {@link #runAsync} at once; each request gets its own activation buffers (and,
+ * on an OpenCL device, its own command queues) from pools shared by the session. At most
+ * {@link SessionOptions#maxInFlight()} requests run per device; callers past that wait, up to
+ * {@link SessionOptions#acquireTimeout()}, then get a {@link BusyException}.
+ *
+ * <p><b>Input buffers.</b> A request reads its input tensors until it completes: the transfer
+ * threads copy them into staging memory for the device, and nodes on the Java CPU lane read
+ * them in place. A caller may reuse or overwrite an input tensor's buffer as soon as
+ * {@code run} has returned (normally or by an exception), or the future from {@code runAsync}
+ * has completed (normally or exceptionally) &mdash; not before. Output tensors belong to the
+ * caller.
  *
  * <pre>{@code
  * try (Session s = Session.create(Path.of("model.onnx"), new SessionOptions().threads(4));
@@ -44,6 +60,22 @@ public final class Session implements AutoCloseable {
     private final dev.clinfer.spi.Backend backend;
     private final dev.clinfer.spi.PreparedGraph prepared;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final dev.clinfer.spi.InFlightLimiter javaLimiter;
+    private final AtomicLong javaRequests = new AtomicLong();
+    private final AtomicLong javaFailed = new AtomicLong();
+    private final AtomicLong javaBusy = new AtomicLong();
+    private volatile long statsSince = System.nanoTime();
+    private volatile ExecutorService asyncPool;
+
+    /** No in-flight slot came free within {@link SessionOptions#acquireTimeout()}. */
+    public static final class BusyException extends ClinferException {
+        private static final long serialVersionUID = 1L;
+
+        /** @param message which bound was reached, and for how long the caller waited */
+        public BusyException(String message) {
+            super(message);
+        }
+    }
 
     private Session(Model model, SessionOptions options) {
         this.model = model;
@@ -65,13 +97,15 @@ public final class Session implements AutoCloseable {
             this.prepared = backend == null || controlFlow ? null : backend.prepare(model.graph(),
                     new dev.clinfer.cpu.JavaHostLane(interpreter, OpRegistry.defaultRegistry(), this.options.threads()));
             this.deviceDescription = choice.description();
+            this.javaLimiter = new dev.clinfer.spi.InFlightLimiter(List.of("java"), this.options.maxInFlight());
             Graph g = model.graph();
             this.info = new ModelInfo(
                     (model.producerName() + " " + model.producerVersion()).trim(), model.irVersion(), model.opsets(),
                     model.metadata(), infos(g.inputs()), infos(g.outputs()), histogram, params, g.nodes().size(),
                     report.foldedOps().size(), report.removedNodes(),
                     report.memory().plannedValues() == 0 ? -1 : report.memory().peakBytes(),
-                    report.memory().totalBytes(), report.memory().unknownValues());
+                    report.memory().totalBytes(), report.memory().unknownValues(),
+                    java.util.Collections.unmodifiableMap(new LinkedHashMap<>(report.fusions())));
         } catch (RuntimeException | Error e) {
             compute.close();
             throw e;
@@ -181,13 +215,51 @@ public final class Session implements AutoCloseable {
     }
 
     /**
-     * Runs the model.
+     * Runs the model and waits for its outputs. Thread-safe. The input tensors may be reused as
+     * soon as this method returns (see the class comment).
      *
      * @param inputs every graph input by name
      * @return outputs by name, in model order
      * @throws InvalidInputException for a missing, unknown or mis-shaped input
+     * @throws BusyException         when no in-flight slot came free within the acquire timeout
      */
     public Result run(Map<String, Tensor> inputs) {
+        Tensor[] in = bind(inputs);
+        Tensor[] out = prepared != null ? prepared.run(in) : runJava(in);
+        return wrap(out);
+    }
+
+    /**
+     * Starts the model and returns at once (after taking an in-flight slot: while every slot is
+     * taken, this call waits, up to the acquire timeout). The input tensors must stay unchanged
+     * until the future completes; after that they may be reused.
+     *
+     * @param inputs every graph input by name
+     * @return the outputs, completed exceptionally with the run's {@link ClinferException}
+     * @throws InvalidInputException for a missing, unknown or mis-shaped input (nothing runs)
+     * @throws BusyException         when no in-flight slot came free within the acquire timeout
+     */
+    public CompletableFuture<Result> runAsync(Map<String, Tensor> inputs) {
+        Tensor[] in = bind(inputs);
+        if (prepared != null) {
+            return prepared.runAsync(in).thenApply(this::wrap);
+        }
+        int slot = javaLimiter.acquire(timeoutNanos());
+        try {
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    return wrap(runJavaInSlot(in));
+                } finally {
+                    javaLimiter.release(slot);
+                }
+            }, asyncPool());
+        } catch (RuntimeException e) {
+            javaLimiter.release(slot);
+            throw e;
+        }
+    }
+
+    private Tensor[] bind(Map<String, Tensor> inputs) {
         if (closed.get()) {
             throw new ClinferException("session is closed");
         }
@@ -208,12 +280,110 @@ public final class Session implements AutoCloseable {
             check(vi, t);
             in[i] = t;
         }
-        Tensor[] out = prepared != null ? prepared.run(in) : interpreter.run(plan, in);
+        return in;
+    }
+
+    private Result wrap(Tensor[] out) {
+        Graph g = model.graph();
         Map<String, Tensor> named = new LinkedHashMap<>();
         for (int i = 0; i < out.length; i++) {
             named.put(g.outputs().get(i).name(), out[i]);
         }
         return new Result(named);
+    }
+
+    private long timeoutNanos() {
+        return options.acquireTimeout() == null ? 0 : options.acquireTimeout().toNanos();
+    }
+
+    private Tensor[] runJava(Tensor[] in) {
+        int slot = javaLimiter.acquire(timeoutNanos());
+        try {
+            return runJavaInSlot(in);
+        } finally {
+            javaLimiter.release(slot);
+        }
+    }
+
+    private Tensor[] runJavaInSlot(Tensor[] in) {
+        long t0 = System.nanoTime();
+        try {
+            Tensor[] out = interpreter.run(plan, in);
+            javaRequests.incrementAndGet();
+            return out;
+        } catch (RuntimeException | Error e) {
+            javaFailed.incrementAndGet();
+            throw e;
+        } finally {
+            javaBusy.addAndGet(System.nanoTime() - t0);
+        }
+    }
+
+    private ExecutorService asyncPool() {
+        ExecutorService p = asyncPool;
+        if (p == null) {
+            synchronized (this) {
+                p = asyncPool;
+                if (p == null) {
+                    AtomicInteger n = new AtomicInteger();
+                    p = Executors.newCachedThreadPool(r -> {
+                        Thread t = new Thread(r, "clinfer-async-" + n.incrementAndGet());
+                        t.setDaemon(true);
+                        return t;
+                    });
+                    asyncPool = p;
+                }
+            }
+        }
+        return p;
+    }
+
+    /**
+     * @return counters: requests, failures, in flight, waiting callers, bytes moved, busy time per
+     *         lane, requests per device and the transfer/kernel overlap ratio
+     */
+    public dev.clinfer.spi.SessionStats stats() {
+        if (prepared != null) {
+            return prepared.stats();
+        }
+        return new dev.clinfer.spi.SessionStats(javaRequests.get(), javaFailed.get(), javaLimiter.inFlight(),
+                javaLimiter.waiting(), 0, 0, 0, Map.of("java", javaBusy.get()), Map.of("java", javaRequests.get()),
+                Double.NaN, System.nanoTime() - statsSince);
+    }
+
+    /**
+     * @return per-node times summed over the requests so far, largest first (OpenCL sessions; the
+     *         plain Java path keeps no per-node timers and returns an empty list)
+     */
+    public List<dev.clinfer.spi.LayerProfile> profile() {
+        return prepared != null ? prepared.profile() : List.of();
+    }
+
+    /** Zeroes the counters, the per-node profile and the recorded trace (e.g. after a warm-up). */
+    public void resetStats() {
+        if (prepared != null) {
+            prepared.resetStats();
+        }
+        javaRequests.set(0);
+        javaFailed.set(0);
+        javaBusy.set(0);
+        statsSince = System.nanoTime();
+    }
+
+    /**
+     * Writes a Chrome/Perfetto trace (open it in ui.perfetto.dev or chrome://tracing) with one
+     * track per command queue and CPU-lane thread. Needs {@link SessionOptions#trace(boolean)}.
+     *
+     * @param file the JSON file to write
+     * @throws java.io.IOException on a write failure
+     * @throws UnsupportedOperationException on the plain Java path, which records no trace
+     */
+    public void writeTrace(Path file) throws java.io.IOException {
+        if (prepared == null) {
+            throw new UnsupportedOperationException("traces are recorded on OpenCL sessions only (device: "
+                    + deviceDescription + ")");
+        }
+        prepared.writeTrace(file);
     }
 
     private static void check(ValueInfo vi, Tensor t) {
@@ -263,18 +433,35 @@ public final class Session implements AutoCloseable {
         return l;
     }
 
-    /** Frees the worker threads and pooled buffers. Runs in flight finish first. */
+    /**
+     * Refuses new requests, lets the requests in flight finish (or fail cleanly, after a minute),
+     * then frees the worker threads, pooled buffers and every native (OpenCL) resource.
+     */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            if (prepared != null) {
-                prepared.close();
+            try {
+                javaLimiter.close();
+                javaLimiter.awaitIdle(TimeUnit.MINUTES.toNanos(1));
+                if (prepared != null) {
+                    prepared.close();
+                }
+            } finally {
+                if (backend != null) {
+                    backend.close();
+                }
+                ExecutorService p = asyncPool;
+                if (p != null) {
+                    p.shutdown();
+                }
+                compute.close();
+                buffers.clear();
             }
-            if (backend != null) {
-                backend.close();
-            }
-            compute.close();
-            buffers.clear();
         }
+    }
+
+    /** @return whether {@link #close} has been called */
+    public boolean isClosed() {
+        return closed.get();
     }
 }

@@ -1,5 +1,6 @@
 package dev.clinfer.api;
 
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -18,6 +19,13 @@ public final class SessionOptions {
     private boolean strict;
     private boolean optimize = true;
     private final Set<String> cpuOnlyOps = new HashSet<>();
+    private int maxInFlight = 4;
+    private Duration acquireTimeout;
+    private int computeQueues = 2;
+    private int stagingSets = 3;
+    private int splitBatch;
+    private boolean pipeline;
+    private boolean trace;
 
     private static String envOr(String name, String def) {
         String v = System.getenv(name);
@@ -38,7 +46,13 @@ public final class SessionOptions {
         return this;
     }
 
-    /** @return device preference: {@code auto}, {@code gpu}, {@code opencl-cpu}, {@code java} or {@code P:D} */
+    /**
+     * @return device preference: {@code auto} (the best single device: a GPU or accelerator that
+     *         passes its self-test, else an OpenCL CPU device, else Java), {@code gpu} (every GPU or
+     *         accelerator), {@code opencl-cpu} (every OpenCL CPU device), {@code java}, {@code P:D},
+     *         or a comma-separated list of these (e.g. {@code 0:0,0:1} or {@code 0:0,java}) whose
+     *         devices then share the requests (data parallel)
+     */
     public String device() {
         return device;
     }
@@ -93,6 +107,115 @@ public final class SessionOptions {
         return this;
     }
 
+    /** @return requests allowed in flight per device at once (default 4) */
+    public int maxInFlight() {
+        return maxInFlight;
+    }
+
+    /**
+     * Bounds the requests running at once on each device; each holds one set of activation
+     * buffers (and OpenCL queues), so this also bounds memory. Callers past the bound wait.
+     *
+     * @param n at least 1
+     * @return this
+     */
+    public SessionOptions maxInFlight(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("maxInFlight must be at least 1, got " + n);
+        }
+        this.maxInFlight = n;
+        return this;
+    }
+
+    /** @return longest wait for an in-flight slot, or null to wait without limit (the default) */
+    public Duration acquireTimeout() {
+        return acquireTimeout;
+    }
+
+    /**
+     * @param d longest time a caller waits for an in-flight slot before a
+     *          {@link Session.BusyException}; null or zero waits without limit
+     * @return this
+     */
+    public SessionOptions acquireTimeout(Duration d) {
+        this.acquireTimeout = d == null || d.isZero() || d.isNegative() ? null : d;
+        return this;
+    }
+
+    /** @return compute queues per request on an OpenCL device (independent branches run on different ones) */
+    public int computeQueues() {
+        return computeQueues;
+    }
+
+    /** @param n compute queues per request, 1 to 8 (default 2) @return this */
+    public SessionOptions computeQueues(int n) {
+        if (n < 1 || n > 8) {
+            throw new IllegalArgumentException("computeQueues must be 1..8, got " + n);
+        }
+        this.computeQueues = n;
+        return this;
+    }
+
+    /** @return rotating host staging buffer sets per transfer direction and device */
+    public int stagingSets() {
+        return stagingSets;
+    }
+
+    /** @param n staging sets per direction, 2 to 4 (default 3) @return this */
+    public SessionOptions stagingSets(int n) {
+        if (n < 2 || n > 4) {
+            throw new IllegalArgumentException("stagingSets must be 2..4, got " + n);
+        }
+        this.stagingSets = n;
+        return this;
+    }
+
+    /** @return the smallest batch split across devices, or 0 when batches are never split */
+    public int splitBatch() {
+        return splitBatch;
+    }
+
+    /**
+     * With several devices, splits a request whose inputs share a leading batch dimension of at
+     * least {@code minBatch} into one part per device and concatenates the outputs.
+     *
+     * @param minBatch smallest batch to split (0 = never, the default)
+     * @return this
+     */
+    public SessionOptions splitBatch(int minBatch) {
+        if (minBatch < 0) {
+            throw new IllegalArgumentException("splitBatch must be 0 or more, got " + minBatch);
+        }
+        this.splitBatch = minBatch;
+        return this;
+    }
+
+    /** @return whether several devices form a pipeline (model parallel) instead of sharing requests */
+    public boolean pipeline() {
+        return pipeline;
+    }
+
+    /**
+     * @param p split the layers into one stage per device, balanced by measured per-layer cost,
+     *          with requests streaming through the stages (needs two or more devices)
+     * @return this
+     */
+    public SessionOptions pipeline(boolean p) {
+        this.pipeline = p;
+        return this;
+    }
+
+    /** @return whether every kernel, transfer and CPU-lane node is recorded for {@code Session.writeTrace} */
+    public boolean trace() {
+        return trace;
+    }
+
+    /** @param t record a Chrome/Perfetto trace of every request @return this */
+    public SessionOptions trace(boolean t) {
+        this.trace = t;
+        return this;
+    }
+
     /** @return a copy */
     public SessionOptions copy() {
         SessionOptions o = new SessionOptions();
@@ -102,6 +225,13 @@ public final class SessionOptions {
         o.strict = strict;
         o.optimize = optimize;
         o.cpuOnlyOps.addAll(cpuOnlyOps);
+        o.maxInFlight = maxInFlight;
+        o.acquireTimeout = acquireTimeout;
+        o.computeQueues = computeQueues;
+        o.stagingSets = stagingSets;
+        o.splitBatch = splitBatch;
+        o.pipeline = pipeline;
+        o.trace = trace;
         return o;
     }
 }

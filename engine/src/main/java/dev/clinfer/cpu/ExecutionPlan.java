@@ -66,6 +66,8 @@ public final class ExecutionPlan {
         for (Map.Entry<String, Tensor> e : graph.initializers().entrySet()) {
             cs.add(slot(e.getKey()));
             cv.add(e.getValue());
+            // Constant for the plan's life: kernels may cache packed forms of it (GEMM weights).
+            GemmWeightCache.markConstant(e.getValue());
         }
         constSlots = cs.stream().mapToInt(Integer::intValue).toArray();
         constValues = cv.toArray(new Tensor[0]);

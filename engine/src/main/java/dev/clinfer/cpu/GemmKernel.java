@@ -1,29 +1,56 @@
 package dev.clinfer.cpu;
 
 import dev.clinfer.ops.ExecContext;
-import dev.clinfer.ops.RangeBody;
 
 import java.util.Arrays;
 
 /**
  * The float32 GEMM core of the Java CPU path: {@code C = alpha * op(A) * op(B) + beta * C} on
- * row-major {@code float[]} slices. MatMul, Gemm, Conv and ConvTranspose all call it, so a faster
- * core (e.g. one on the Vector API) replaces this one class.
+ * row-major {@code float[]} slices. MatMul, Gemm, Conv and ConvTranspose all call it.
  *
- * <p>B is packed into {@link GemmPackedB} panels. C is cut into tiles (a few rows by one panel)
- * that run on the session pool; inside a tile the k loop is blocked by {@link #KC} so the panel
- * block stays in L2, and each C row is accumulated in a small scratch row by an update of four B
- * rows at a time, a loop shape that C2 auto-vectorises (about 25 GFLOP/s a core with AVX-512).
+ * <p>Two implementations, one picked once when this class loads: {@link GemmVector} on the Vector
+ * API when the JVM was started with {@code --add-modules jdk.incubator.vector}, else
+ * {@link GemmScalar}, loops C2 auto-vectorises. {@code -Dclinfer.gemm.scalar=true} forces the
+ * scalar one (tests run both). {@link GemmVector} is only ever named behind {@link #VECTOR}, so
+ * without the module no class of it loads.
  */
 public final class GemmKernel {
-    /** Depth of one k block: 256 panel rows of 1 KiB. */
-    static final int KC = 256;
-    /** Most rows of C per parallel tile. */
-    static final int MC = 64;
-    /** Below this many columns a dot-product loop beats the row update. */
-    static final int SMALL_N = 8;
+    /** Whether the Vector API kernel is in use. */
+    public static final boolean VECTOR = detect();
+    /** Below this many columns a dot-product loop beats packing B (and a pre-packed B does not pay). */
+    public static final int SMALL_N = 8;
+    /** Below this many rows (vector path) each row is a sum of B rows, without packing. */
+    static final int SMALL_M = 4;
+
+    /** One spare A-packing buffer per thread (see {@link GemmPackedB#take} for why it is emptied). */
+    private static final ThreadLocal<float[]> SPARE_A = new ThreadLocal<>();
 
     private GemmKernel() {
+    }
+
+    private static boolean detect() {
+        if (Boolean.getBoolean("clinfer.gemm.scalar")) {
+            return false;
+        }
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return false;
+        }
+        try {
+            return GemmVector.usable();
+        } catch (Throwable e) {
+            // LinkageError and the like: the module is there but unusable; the scalar path works.
+            return false;
+        }
+    }
+
+    /** @return a one-line description of the kernel in use (for logs and {@code info}) */
+    public static String describe() {
+        if (VECTOR) {
+            return "Vector API GEMM (" + GemmVector.L * 32 + "-bit float vectors, " + GemmVector.MR + "x"
+                    + GemmVector.NR + " micro-kernel)";
+        }
+        return Boolean.getBoolean("clinfer.gemm.scalar") ? "scalar GEMM (forced by -Dclinfer.gemm.scalar)"
+                : "scalar GEMM (start the JVM with --add-modules jdk.incubator.vector for the Vector API kernel)";
     }
 
     /**
@@ -52,27 +79,56 @@ public final class GemmKernel {
                              float[] a, int aOff, int lda, boolean transA,
                              float[] b, int bOff, int ldb, boolean transB,
                              float beta, float[] c, int cOff, int ldc, ExecContext ctx) {
+        if (!VECTOR) {
+            GemmScalar.sgemm(m, n, k, alpha, a, aOff, lda, transA, b, bOff, ldb, transB, beta, c, cOff, ldc, ctx);
+            return;
+        }
         if (m <= 0 || n <= 0) {
             return;
         }
         if (k <= 0 || alpha == 0f) {
-            for (int i = 0; i < m; i++) {
-                scale(c, cOff + i * ldc, n, beta);
-            }
+            scaleRows(c, cOff, ldc, m, n, beta);
             return;
         }
-        if (transA) {
-            a = transpose(a, aOff, lda, k, m);
-            aOff = 0;
-            lda = k;
-        }
-        if (n < SMALL_N) {
-            smallN(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, transB, beta, c, cOff, ldc, ctx);
+        if (n < SMALL_N || (m < SMALL_M && !transA)) {
+            GemmVectorSmall.sgemm(m, n, k, alpha, a, aOff, lda, transA, b, bOff, ldb, transB, beta, c, cOff, ldc,
+                    ctx);
             return;
         }
-        GemmPackedB pb = GemmPackedB.pack(b, bOff, ldb, transB, k, n, ctx);
-        sgemmPacked(m, alpha, a, aOff, lda, pb, beta, c, cOff, ldc, ctx);
-        pb.release();
+        float[] ap = packATemp(m, k, alpha, a, aOff, lda, transA, ctx);
+        if (beta != 0f && beta != 1f) {
+            scaleRows(c, cOff, ldc, m, n, beta);
+        }
+        GemmVector.multiply(m, n, k, ap, null, GemmBSource.matrix(b, bOff, ldb, transB, k, n), c, cOff, ldc,
+                beta != 0f, null, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, ctx);
+        releaseATemp(ap);
+    }
+
+    /** Packs {@code alpha * op(A)} into this thread's spare buffer (hand it back with {@link #releaseATemp}). */
+    private static float[] packATemp(int m, int k, float alpha, float[] a, int aOff, int lda, boolean transA,
+                                     ExecContext ctx) {
+        int size = GemmVector.packedASize(m, k);
+        float[] ap = SPARE_A.get();
+        if (ap != null && ap.length >= size) {
+            SPARE_A.set(null);
+        } else {
+            ap = new float[size];
+        }
+        int panels = (m + GemmVector.MR - 1) / GemmVector.MR;
+        final float[] dst = ap;
+        if (ctx == null || (long) m * k < (1 << 16)) {
+            GemmVector.packA(a, aOff, lda, transA, m, k, alpha, dst, 0, panels);
+        } else {
+            ctx.parallelFor(panels, (long) GemmVector.MR * k,
+                    (s, e) -> GemmVector.packA(a, aOff, lda, transA, m, k, alpha, dst, s, e));
+        }
+        return ap;
+    }
+
+    private static void releaseATemp(float[] ap) {
+        if (ap.length <= (4 << 20)) {
+            SPARE_A.set(ap);
+        }
     }
 
     /**
@@ -92,138 +148,173 @@ public final class GemmKernel {
      */
     public static void sgemmPacked(int m, float alpha, float[] a, int aOff, int lda, GemmPackedB b,
                                    float beta, float[] c, int cOff, int ldc, ExecContext ctx) {
-        final int k = b.k();
-        final int panels = b.panelCount();
-        if (m <= 0 || b.n() <= 0) {
+        sgemmPacked(m, alpha, a, aOff, lda, false, b, beta, c, cOff, ldc, ctx);
+    }
+
+    /**
+     * {@code C[m x n] = alpha * op(A)[m x k] * B + beta * C} with B already packed.
+     *
+     * @param m      rows of op(A) and C
+     * @param alpha  scale of the product
+     * @param a      A elements
+     * @param aOff   offset of A[0][0]
+     * @param lda    row stride of A as stored
+     * @param transA whether A is stored as k x m
+     * @param b      packed B ({@code k x n})
+     * @param beta   scale of the old C (0: overwrite)
+     * @param c      C elements
+     * @param cOff   offset of C[0][0]
+     * @param ldc    row stride of C
+     * @param ctx    pool, or null
+     */
+    public static void sgemmPacked(int m, float alpha, float[] a, int aOff, int lda, boolean transA, GemmPackedB b,
+                                   float beta, float[] c, int cOff, int ldc, ExecContext ctx) {
+        int k = b.k();
+        int n = b.n();
+        if (m <= 0 || n <= 0) {
             return;
         }
-        int threads = ctx == null ? 1 : ctx.threads();
-        // Enough tiles for the pool to balance, but no fewer than a few rows per tile.
-        int rowTilesWanted = Math.max(1, (4 * threads + panels - 1) / panels);
-        int mc = Math.max(4, Math.min(MC, (m + rowTilesWanted - 1) / rowTilesWanted));
-        final int rowTiles = (m + mc - 1) / mc;
-        final int tiles = rowTiles * panels;
-        RangeBody body = (t0, t1) -> {
-            float[] acc = new float[GemmPackedB.PANEL_WIDTH];
-            for (int t = t0; t < t1; t++) {
-                int rt = t / panels;
-                int p = t % panels;
-                int i0 = rt * mc;
-                tile(i0, Math.min(m, i0 + mc), p, k, alpha, a, aOff, lda, b, beta, c, cOff, ldc, acc);
+        if (k <= 0 || alpha == 0f) {
+            scaleRows(c, cOff, ldc, m, n, beta);
+            return;
+        }
+        if (!b.isVector()) {
+            if (transA) {
+                a = transpose(a, aOff, lda, k, m);
+                aOff = 0;
+                lda = k;
             }
-        };
-        if (ctx == null || tiles == 1) {
-            body.run(0, tiles);
+            GemmScalar.sgemmPacked(m, alpha, a, aOff, lda, b, beta, c, cOff, ldc, ctx);
+            return;
+        }
+        float[] ap = packATemp(m, k, alpha, a, aOff, lda, transA, ctx);
+        if (beta != 0f && beta != 1f) {
+            scaleRows(c, cOff, ldc, m, n, beta);
+        }
+        GemmVector.multiply(m, n, k, ap, b.flat(), null, c, cOff, ldc, beta != 0f, null, Float.NEGATIVE_INFINITY,
+                Float.POSITIVE_INFINITY, ctx);
+        releaseATemp(ap);
+    }
+
+    /**
+     * {@code C[m x n] = A * B (+ C when add)}, then per row {@code + rowBias[i]}, then a clamp to
+     * {@code [lo, hi]}: Conv's whole epilogue (bias, Relu, Clip) in the GEMM's cache-hot tiles.
+     *
+     * @param a       packed A ({@code m x k})
+     * @param b       packed B ({@code k x n})
+     * @param c       C elements
+     * @param cOff    offset of C[0][0]
+     * @param ldc     row stride of C
+     * @param add     add the product to C instead of overwriting it
+     * @param rowBias per-row bias ({@code m} values), or null
+     * @param lo      lower clamp ({@code Float.NEGATIVE_INFINITY} for none)
+     * @param hi      upper clamp ({@code Float.POSITIVE_INFINITY} for none)
+     * @param ctx     pool, or null
+     */
+    public static void multiply(GemmPackedA a, GemmPackedB b, float[] c, int cOff, int ldc, boolean add,
+                                float[] rowBias, float lo, float hi, ExecContext ctx) {
+        int m = a.m();
+        int n = b.n();
+        int k = a.k();
+        if (b.k() != k) {
+            throw new IllegalArgumentException("packed A is " + m + "x" + k + " but packed B is " + b.k() + "x" + n);
+        }
+        if (m <= 0 || n <= 0) {
+            return;
+        }
+        if (k == 0) {
+            if (!add) {
+                scaleRows(c, cOff, ldc, m, n, 0f);
+            }
+        } else if (a.isVector() && b.isVector()) {
+            GemmVector.multiply(m, n, k, a.data(), b.flat(), null, c, cOff, ldc, add, rowBias, lo, hi, ctx);
+            return;
         } else {
-            ctx.parallelFor(tiles, 2L * mc * GemmPackedB.PANEL_WIDTH * k, body);
+            GemmScalar.sgemmPacked(m, 1f, a.data(), 0, k, b, add ? 1f : 0f, c, cOff, ldc, ctx);
+        }
+        if (rowBias != null || lo != Float.NEGATIVE_INFINITY || hi != Float.POSITIVE_INFINITY) {
+            epilogue(m, n, c, cOff, ldc, rowBias, lo, hi);
         }
     }
 
-    /** Rows [i0, i1) of C by the columns of panel p. */
-    private static void tile(int i0, int i1, int p, int k, float alpha, float[] a, int aOff, int lda,
-                             GemmPackedB b, float beta, float[] c, int cOff, int ldc, float[] acc) {
-        float[][] rows = b.panel(p);
-        int w = b.width(p);
-        int j0 = p * GemmPackedB.PANEL_WIDTH;
-        for (int k0 = 0; k0 < k; k0 += KC) {
-            int k1 = Math.min(k, k0 + KC);
-            for (int i = i0; i < i1; i++) {
-                int cRow = cOff + i * ldc + j0;
-                if (k0 == 0) {
-                    if (beta == 0f) {
-                        Arrays.fill(acc, 0, w, 0f);
-                    } else {
-                        for (int j = 0; j < w; j++) {
-                            acc[j] = beta * c[cRow + j];
-                        }
-                    }
-                } else {
-                    System.arraycopy(c, cRow, acc, 0, w);
+    /**
+     * {@link #multiply(GemmPackedA, GemmPackedB, float[], int, int, boolean, float[], float, float, ExecContext)}
+     * with B produced block by block by {@code b} (e.g. im2col), never materialised whole on the
+     * vector path.
+     *
+     * @param a       packed A ({@code m x k})
+     * @param b       B source ({@code k x n})
+     * @param c       C elements
+     * @param cOff    offset of C[0][0]
+     * @param ldc     row stride of C
+     * @param add     add the product to C instead of overwriting it
+     * @param rowBias per-row bias ({@code m} values), or null
+     * @param lo      lower clamp ({@code Float.NEGATIVE_INFINITY} for none)
+     * @param hi      upper clamp ({@code Float.POSITIVE_INFINITY} for none)
+     * @param ctx     pool, or null
+     */
+    public static void multiply(GemmPackedA a, GemmBSource b, float[] c, int cOff, int ldc, boolean add,
+                                float[] rowBias, float lo, float hi, ExecContext ctx) {
+        int m = a.m();
+        int n = b.n();
+        int k = a.k();
+        if (b.k() != k) {
+            throw new IllegalArgumentException("packed A is " + m + "x" + k + " but B is " + b.k() + "x" + n);
+        }
+        if (m <= 0 || n <= 0) {
+            return;
+        }
+        if (k > 0 && a.isVector()) {
+            GemmVector.multiply(m, n, k, a.data(), null, b, c, cOff, ldc, add, rowBias, lo, hi, ctx);
+            return;
+        }
+        GemmPackedB pb = GemmPackedB.take(k, n);
+        // Row blocks of B as plain row-major strips (one panel as wide as B), copied into the packing.
+        int strip = Math.max(1, Math.min(k, (1 << 16) / Math.max(1, n)));
+        int strips = (k + strip - 1) / strip;
+        runRange(ctx, strips, (long) strip * n, (s, e) -> {
+            float[] rows = new float[strip * n];
+            for (int st = s; st < e; st++) {
+                int k0 = st * strip;
+                int kc = Math.min(strip, k - k0);
+                b.pack(k0, kc, 0, n, n, rows);
+                for (int kk = 0; kk < kc; kk++) {
+                    pb.setRow(k0 + kk, rows, kk * n);
                 }
-                int aRow = aOff + i * lda;
-                int kk = k0;
-                for (; kk + 3 < k1; kk += 4) {
-                    axpy4(acc, rows[kk], rows[kk + 1], rows[kk + 2], rows[kk + 3],
-                            alpha * a[aRow + kk], alpha * a[aRow + kk + 1],
-                            alpha * a[aRow + kk + 2], alpha * a[aRow + kk + 3], w);
-                }
-                for (; kk < k1; kk++) {
-                    axpy1(acc, rows[kk], alpha * a[aRow + kk], w);
-                }
-                System.arraycopy(acc, 0, c, cRow, w);
             }
-        }
+        });
+        multiply(a, pb, c, cOff, ldc, add, rowBias, lo, hi, ctx);
+        pb.release();
     }
 
-    /** acc += x0*b0 + x1*b1 + x2*b2 + x3*b3; every access indexed by j alone, so C2 vectorises it. */
-    private static void axpy4(float[] acc, float[] b0, float[] b1, float[] b2, float[] b3,
-                              float x0, float x1, float x2, float x3, int w) {
-        for (int j = 0; j < w; j++) {
-            acc[j] += x0 * b0[j] + x1 * b1[j] + x2 * b2[j] + x3 * b3[j];
-        }
-    }
-
-    private static void axpy1(float[] acc, float[] b0, float x0, int w) {
-        for (int j = 0; j < w; j++) {
-            acc[j] += x0 * b0[j];
-        }
-    }
-
-    /** Few columns (matrix-vector like): dot products of A rows with B columns. */
-    private static void smallN(int m, int n, int k, float alpha, float[] a, int aOff, int lda,
-                               float[] b, int bOff, int ldb, boolean transB,
-                               float beta, float[] c, int cOff, int ldc, ExecContext ctx) {
-        // B columns as contiguous rows of length k.
-        final float[] bt = transB && ldb == k && bOff == 0 ? b : new float[n * k];
-        if (bt != b) {
+    private static void epilogue(int m, int n, float[] c, int cOff, int ldc, float[] rowBias, float lo, float hi) {
+        for (int i = 0; i < m; i++) {
+            float bias = rowBias == null ? 0f : rowBias[i];
+            int row = cOff + i * ldc;
             for (int j = 0; j < n; j++) {
-                for (int kk = 0; kk < k; kk++) {
-                    bt[j * k + kk] = transB ? b[bOff + j * ldb + kk] : b[bOff + kk * ldb + j];
-                }
+                c[row + j] = Math.min(hi, Math.max(lo, c[row + j] + bias));
             }
         }
-        final float[] fa = a;
-        RangeBody body = (i0, i1) -> {
-            for (int i = i0; i < i1; i++) {
-                int aRow = aOff + i * lda;
-                for (int j = 0; j < n; j++) {
-                    float s = dot(fa, aRow, bt, j * k, k);
-                    int ci = cOff + i * ldc + j;
-                    c[ci] = alpha * s + (beta == 0f ? 0f : beta * c[ci]);
-                }
-            }
-        };
+    }
+
+    private static void runRange(ExecContext ctx, int count, long cost, dev.clinfer.ops.RangeBody body) {
         if (ctx == null) {
-            body.run(0, m);
+            body.run(0, count);
         } else {
-            ctx.parallelFor(m, 2L * n * k, body);
+            ctx.parallelFor(count, cost, body);
         }
     }
 
-    private static float dot(float[] x, int xo, float[] y, int yo, int k) {
-        float s0 = 0f;
-        float s1 = 0f;
-        float s2 = 0f;
-        float s3 = 0f;
-        int i = 0;
-        for (; i + 3 < k; i += 4) {
-            s0 += x[xo + i] * y[yo + i];
-            s1 += x[xo + i + 1] * y[yo + i + 1];
-            s2 += x[xo + i + 2] * y[yo + i + 2];
-            s3 += x[xo + i + 3] * y[yo + i + 3];
-        }
-        for (; i < k; i++) {
-            s0 += x[xo + i] * y[yo + i];
-        }
-        return (s0 + s1) + (s2 + s3);
-    }
-
-    private static void scale(float[] c, int off, int n, float beta) {
-        if (beta == 0f) {
-            Arrays.fill(c, off, off + n, 0f);
-        } else if (beta != 1f) {
-            for (int j = 0; j < n; j++) {
-                c[off + j] *= beta;
+    /** C rows times beta (0: cleared, so NaNs do not survive). */
+    static void scaleRows(float[] c, int cOff, int ldc, int m, int n, float beta) {
+        for (int i = 0; i < m; i++) {
+            int off = cOff + i * ldc;
+            if (beta == 0f) {
+                Arrays.fill(c, off, off + n, 0f);
+            } else if (beta != 1f) {
+                for (int j = 0; j < n; j++) {
+                    c[off + j] *= beta;
+                }
             }
         }
     }

@@ -11,11 +11,15 @@ final class ConvDepthwise {
     /**
      * @param g   geometry (2-D, {@code cg == 1}, {@code group == c})
      * @param x   input
-     * @param w   weights {@code [m, 1, kh, kw]}
-     * @param y   output, zero-filled
-     * @param ctx pool
+     * @param w    weights {@code [m, 1, kh, kw]}
+     * @param bias per output channel, or null
+     * @param lo   lower clamp ({@code -inf} for none)
+     * @param hi   upper clamp ({@code +inf} for none)
+     * @param y    output
+     * @param ctx  pool
      */
-    static void run(ConvGeometry g, float[] x, float[] w, float[] y, ExecContext ctx) {
+    static void run(ConvGeometry g, float[] x, float[] w, float[] bias, float lo, float hi, float[] y,
+                    ExecContext ctx) {
         int planes = g.n * g.m;
         ctx.parallelFor(planes, 2L * g.outSize * g.kernelSize, (s, e) -> {
             // Per input row and kernel column, the input samples each output column reads (0 in
@@ -25,6 +29,7 @@ final class ConvDepthwise {
             float[] acc = new float[g.out[1]];
             for (int p = s; p < e; p++) {
                 plane(g, x, w, y, p, shifted, acc);
+                finish(y, p * g.outSize, g.outSize, bias == null ? 0f : bias[p % g.m], lo, hi);
             }
         });
     }
@@ -101,6 +106,17 @@ final class ConvDepthwise {
                 }
             }
             System.arraycopy(acc, 0, y, yPlane + oy * ow, ow);
+        }
+    }
+
+    /** Adds the bias and clamps one output plane (while it is in cache). */
+    static void finish(float[] y, int off, int len, float bias, float lo, float hi) {
+        boolean clamp = lo != Float.NEGATIVE_INFINITY || hi != Float.POSITIVE_INFINITY;
+        if (bias == 0f && !clamp) {
+            return;
+        }
+        for (int i = off; i < off + len; i++) {
+            y[i] = Math.min(hi, Math.max(lo, y[i] + bias));
         }
     }
 

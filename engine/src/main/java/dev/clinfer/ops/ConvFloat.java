@@ -1,12 +1,20 @@
 package dev.clinfer.ops;
 
+import dev.clinfer.api.Tensor;
 import dev.clinfer.cpu.GemmKernel;
-import dev.clinfer.cpu.GemmPackedB;
+import dev.clinfer.cpu.GemmPackedA;
+import dev.clinfer.cpu.GemmBSource;
+import dev.clinfer.cpu.GemmWeightCache;
+
+import java.util.Arrays;
+import java.util.List;
 
 /**
- * The float32 Conv kernel: pointwise convolutions as one GEMM per image and group, depthwise
- * 2-D convolutions by a direct loop, everything else by im2col (written straight into packed
- * GEMM panels) and a GEMM.
+ * The float32 Conv kernel: depthwise 2-D convolutions by {@link ConvDepthwise}, everything else
+ * as one GEMM per image and group, {@code Y = W * cols}, where cols is X itself for a pointwise
+ * (1x1) convolution and the im2col matrix otherwise (written straight into the packed GEMM
+ * operand). W is packed once per session for constant weights ({@link GemmWeightCache}); bias
+ * and a clamp (Relu, Clip) run in the GEMM's tiles while they are in cache.
  */
 final class ConvFloat {
     /** Below this many flops per (image, group) GEMM, groups run one per task. */
@@ -18,34 +26,68 @@ final class ConvFloat {
     /**
      * @param g    geometry
      * @param x    input {@code [n, c, in...]}
-     * @param w    weights {@code [m, cg, k...]}
+     * @param w    weights {@code [m, cg, k...]} (float32, float16 or bfloat16)
      * @param bias per output channel, or null
+     * @param lo   lower clamp of the result ({@code -inf} for none)
+     * @param hi   upper clamp of the result ({@code +inf} for none)
      * @param y    output {@code [n, m, out...]}
      * @param ctx  pool
      */
-    static void run(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, ExecContext ctx) {
+    static void run(ConvGeometry g, float[] x, Tensor w, float[] bias, float lo, float hi, float[] y,
+                    ExecContext ctx) {
         if (g.outSize == 0 || g.n == 0 || g.m == 0) {
             return;
         }
         if (g.dims == 2 && g.cg == 1 && g.group == g.c) {
-            ConvDepthwise.run(g, x, w, y, ctx);
-        } else {
-            int jobs = g.n * g.group;
-            long flops = 2L * g.mg * g.cg * g.kernelSize * g.outSize;
-            if (jobs > 1 && (flops < SMALL_GROUP_FLOPS || g.group >= 4 * ctx.threads())) {
-                ctx.parallelFor(jobs, flops, (s, e) -> {
-                    for (int j = s; j < e; j++) {
-                        one(g, j / g.group, j % g.group, x, w, y, null);
-                    }
-                });
+            float[] wf = GemmWeightCache.get(w, "f32", w.numel(), w::toFloatArray);
+            if (GemmKernel.VECTOR && ConvDepthwiseVector.supports(g)) {
+                ConvDepthwiseVector.run(g, x, wf, bias, lo, hi, y, ctx);
             } else {
-                for (int j = 0; j < jobs; j++) {
-                    one(g, j / g.group, j % g.group, x, w, y, ctx);
+                ConvDepthwise.run(g, x, wf, bias, lo, hi, y, ctx);
+            }
+            return;
+        }
+        GemmPackedA[] packed = packedWeights(g, w, ctx);
+        int jobs = g.n * g.group;
+        long flops = 2L * g.mg * g.cg * g.kernelSize * g.outSize;
+        if (jobs > 1 && (flops < SMALL_GROUP_FLOPS || g.group >= 4 * ctx.threads())) {
+            ctx.parallelFor(jobs, flops, (s, e) -> {
+                for (int j = s; j < e; j++) {
+                    one(g, j / g.group, j % g.group, x, packed[j % g.group], bias, lo, hi, y, null);
                 }
+            });
+        } else {
+            for (int j = 0; j < jobs; j++) {
+                one(g, j / g.group, j % g.group, x, packed[j % g.group], bias, lo, hi, y, ctx);
             }
         }
-        if (bias != null) {
-            addBias(g.n, g.m, g.outSize, bias, y, ctx);
+    }
+
+    /** W as one packed GEMM operand per group ({@code mg x cg * kernelSize}), cached when constant. */
+    private static GemmPackedA[] packedWeights(ConvGeometry g, Tensor w, ExecContext ctx) {
+        int kDepth = g.cg * g.kernelSize;
+        List<Object> key = List.of("convA", GemmKernel.VECTOR, g.group, g.mg, kDepth);
+        return GemmWeightCache.get(w, key, (long) g.m * kDepth + 64L * g.group, () -> {
+            float[] wf = w.toFloatArray();
+            GemmPackedA[] p = new GemmPackedA[g.group];
+            for (int gr = 0; gr < g.group; gr++) {
+                p[gr] = GemmPackedA.pack(wf, gr * g.mg * kDepth, kDepth, false, g.mg, kDepth, 1f, ctx);
+            }
+            return p;
+        });
+    }
+
+    /** One image {@code img}, one group {@code gr}: Y = W[gr] * im2col(X[img, gr]) + bias, clamped. */
+    private static void one(ConvGeometry g, int img, int gr, float[] x, GemmPackedA w, float[] bias, float lo,
+                            float hi, float[] y, ExecContext ctx) {
+        int xOff = (img * g.c + gr * g.cg) * g.inSize;
+        int yOff = (img * g.m + gr * g.mg) * g.outSize;
+        float[] rowBias = bias == null || g.group == 1 ? bias : Arrays.copyOfRange(bias, gr * g.mg, (gr + 1) * g.mg);
+        if (g.isPointwise()) {
+            GemmKernel.multiply(w, GemmBSource.matrix(x, xOff, g.inSize, false, g.cg, g.outSize), y, yOff,
+                    g.outSize, false, rowBias, lo, hi, ctx);
+        } else {
+            GemmKernel.multiply(w, new ConvIm2col(g, x, xOff), y, yOff, g.outSize, false, rowBias, lo, hi, ctx);
         }
     }
 
@@ -60,26 +102,5 @@ final class ConvFloat {
                 }
             }
         });
-    }
-
-    /** One image {@code img}, one group {@code gr}: Y = W[gr] * im2col(X[img, gr]). */
-    private static void one(ConvGeometry g, int img, int gr, float[] x, float[] w, float[] y, ExecContext ctx) {
-        int kDepth = g.cg * g.kernelSize;
-        int xOff = (img * g.c + gr * g.cg) * g.inSize;
-        int wOff = gr * g.mg * kDepth;
-        int yOff = (img * g.m + gr * g.mg) * g.outSize;
-        if (g.isPointwise()) {
-            GemmKernel.sgemm(g.mg, g.outSize, g.cg, 1f, w, wOff, g.cg, false, x, xOff, g.inSize, false,
-                    0f, y, yOff, g.outSize, ctx);
-            return;
-        }
-        GemmPackedB cols = GemmPackedB.take(kDepth, g.outSize);
-        if (ctx == null) {
-            ConvIm2col.fill(g, x, xOff, cols, 0, kDepth);
-        } else {
-            ctx.parallelFor(kDepth, g.outSize, (s, e) -> ConvIm2col.fill(g, x, xOff, cols, s, e));
-        }
-        GemmKernel.sgemmPacked(g.mg, 1f, w, wOff, kDepth, cols, 0f, y, yOff, g.outSize, ctx);
-        cols.release();
     }
 }

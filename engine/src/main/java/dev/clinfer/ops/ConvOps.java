@@ -34,6 +34,36 @@ public final class ConvOps {
         return new Tensor[] {run(node, g, x, w, b, ctx, false)};
     }
 
+    /**
+     * A float32 (or float16 / bfloat16) Conv with its result clamped to {@code [lo, hi]} inside
+     * the kernel: the entry for fused Conv+Relu / Conv+Clip nodes.
+     *
+     * @param node the node (attributes, messages)
+     * @param x    input
+     * @param w    weights (cached packed when an initializer)
+     * @param b    bias, or null
+     * @param lo   lower clamp ({@code Float.NEGATIVE_INFINITY} for none; 0 for Relu)
+     * @param hi   upper clamp ({@code Float.POSITIVE_INFINITY} for none)
+     * @param ctx  context
+     * @return the output, of x's type
+     */
+    static Tensor convFloatClamped(Node node, Tensor x, Tensor w, Tensor b, float lo, float hi, ExecContext ctx) {
+        ConvGeometry g = ConvGeometry.forConv(node, x.shape(), w.shape());
+        checkBias(node, b, g.m);
+        DataType t = x.dataType();
+        if (t != DataType.FLOAT && t != DataType.FLOAT16 && t != DataType.BFLOAT16) {
+            throw new UnsupportedOperatorException(node + ": fused Conv supports float types only, got " + t);
+        }
+        Tensor y = ctx.allocate(t, g.outputShape());
+        if (y.size() == 0) {
+            return y;
+        }
+        float[] out = new float[y.numel()];
+        ConvFloat.run(g, x.toFloatArray(), w, b == null ? null : b.toFloatArray(), lo, hi, out, ctx);
+        MatMulOps.putFloats(y, out);
+        return y;
+    }
+
     static Tensor[] convTranspose(Node node, Tensor[] in, ExecContext ctx) {
         Tensor x = MatMulOps.require(node, in, 0, "X");
         Tensor w = MatMulOps.require(node, in, 1, "W");
@@ -55,9 +85,10 @@ public final class ConvOps {
                 float[] out = new float[y.numel()];
                 float[] bias = b == null ? null : b.toFloatArray();
                 if (transpose) {
-                    ConvTransposeFloat.run(g, x.toFloatArray(), w.toFloatArray(), bias, out, ctx);
+                    ConvTransposeFloat.run(g, x.toFloatArray(), w, bias, out, ctx);
                 } else {
-                    ConvFloat.run(g, x.toFloatArray(), w.toFloatArray(), bias, out, ctx);
+                    ConvFloat.run(g, x.toFloatArray(), w, bias, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY,
+                            out, ctx);
                 }
                 MatMulOps.putFloats(y, out);
                 break;

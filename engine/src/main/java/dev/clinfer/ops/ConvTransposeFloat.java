@@ -1,6 +1,12 @@
 package dev.clinfer.ops;
 
+import dev.clinfer.api.Tensor;
 import dev.clinfer.cpu.GemmKernel;
+import dev.clinfer.cpu.GemmPackedA;
+import dev.clinfer.cpu.GemmPackedB;
+import dev.clinfer.cpu.GemmWeightCache;
+
+import java.util.List;
 
 /**
  * The float32 ConvTranspose kernel: per image and group, a GEMM of the transposed weights with
@@ -14,24 +20,25 @@ final class ConvTransposeFloat {
     /**
      * @param g    geometry from {@link ConvGeometry#forTranspose}
      * @param x    input {@code [n, c, in...]}
-     * @param w    weights {@code [c, mg, k...]}
+     * @param w    weights {@code [c, mg, k...]} (packed once per session when constant)
      * @param bias per output channel, or null
      * @param y    output {@code [n, m, out...]}, zero-filled
      * @param ctx  pool
      */
-    static void run(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, ExecContext ctx) {
+    static void run(ConvGeometry g, float[] x, Tensor w, float[] bias, float[] y, ExecContext ctx) {
         if (g.outSize == 0 || g.n == 0 || g.m == 0) {
             return;
         }
         int rows = g.mg * g.kernelSize;
+        GemmPackedA[] wt = packedWeights(g, w, ctx);
         float[] col = new float[rows * g.inSize];
         for (int gr = 0; gr < g.group; gr++) {
-            // W[gr] is cg x rows; the GEMM wants its transpose (rows x cg): transpose once per group.
-            float[] wt = GemmKernel.transpose(w, gr * g.cg * rows, rows, g.cg, rows);
             for (int img = 0; img < g.n; img++) {
                 int xOff = (img * g.c + gr * g.cg) * g.inSize;
-                GemmKernel.sgemm(rows, g.inSize, g.cg, 1f, wt, 0, g.cg, false, x, xOff, g.inSize, false,
-                        0f, col, 0, g.inSize, ctx);
+                GemmPackedB xb = GemmPackedB.pack(x, xOff, g.inSize, false, g.cg, g.inSize, ctx);
+                GemmKernel.multiply(wt[gr], xb, col, 0, g.inSize, false, null, Float.NEGATIVE_INFINITY,
+                        Float.POSITIVE_INFINITY, ctx);
+                xb.release();
                 int yBase = (img * g.m + gr * g.mg) * g.outSize;
                 ctx.parallelFor(g.mg, (long) g.kernelSize * g.inSize, (s, e) -> {
                     for (int oc = s; oc < e; oc++) {
@@ -43,6 +50,20 @@ final class ConvTransposeFloat {
         if (bias != null) {
             ConvFloat.addBias(g.n, g.m, g.outSize, bias, y, ctx);
         }
+    }
+
+    /** Per group, W[gr] ({@code cg x rows}) transposed to the GEMM's {@code rows x cg} and packed. */
+    private static GemmPackedA[] packedWeights(ConvGeometry g, Tensor w, ExecContext ctx) {
+        int rows = g.mg * g.kernelSize;
+        List<Object> key = List.of("convTransposeA", GemmKernel.VECTOR, g.group, g.cg, rows);
+        return GemmWeightCache.get(w, key, (long) g.c * rows + 64L * g.group, () -> {
+            float[] wf = w.toFloatArray();
+            GemmPackedA[] p = new GemmPackedA[g.group];
+            for (int gr = 0; gr < g.group; gr++) {
+                p[gr] = GemmPackedA.pack(wf, gr * g.cg * rows, rows, true, rows, g.cg, 1f, ctx);
+            }
+            return p;
+        });
     }
 
     /** Adds rows {@code [row0, row0 + kernelSize)} of col (one output channel) into its plane. */

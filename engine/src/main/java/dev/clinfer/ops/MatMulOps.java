@@ -5,9 +5,12 @@ import dev.clinfer.api.InvalidInputException;
 import dev.clinfer.api.Tensor;
 import dev.clinfer.api.UnsupportedOperatorException;
 import dev.clinfer.cpu.GemmKernel;
+import dev.clinfer.cpu.GemmPackedB;
+import dev.clinfer.cpu.GemmWeightCache;
 import dev.clinfer.ir.Node;
 
 import java.util.Arrays;
+import java.util.List;
 
 /** Java CPU kernels: MatMul, Gemm and their integer forms. */
 public final class MatMulOps {
@@ -40,7 +43,13 @@ public final class MatMulOps {
             case FLOAT: case FLOAT16: case BFLOAT16: {
                 float[] c = new float[out.numel()];
                 if (p.k > 0) {
-                    floatBatched(p, a.toFloatArray(), b.toFloatArray(), c, ctx);
+                    GemmPackedB pb = p.foldable && p.n >= GemmKernel.SMALL_N ? constantB(b, false, p.k, p.n, ctx)
+                            : null;
+                    if (pb != null) {
+                        GemmKernel.sgemmPacked(p.batches * p.m, 1f, a.toFloatArray(), 0, p.k, pb, 0f, c, 0, p.n, ctx);
+                    } else {
+                        floatBatched(p, a.toFloatArray(), b.toFloatArray(), c, ctx);
+                    }
                 }
                 putFloats(out, c);
                 break;
@@ -145,8 +154,13 @@ public final class MatMulOps {
                 }
                 cBeta = beta;
             }
-            GemmKernel.sgemm(m, n, k, alpha, a.toFloatArray(), 0, (int) a.dim(1), transA,
-                    b.toFloatArray(), 0, (int) b.dim(1), transB, cBeta, c, 0, n, ctx);
+            GemmPackedB pb = k > 0 && n >= GemmKernel.SMALL_N ? constantB(b, transB, k, n, ctx) : null;
+            if (pb != null) {
+                GemmKernel.sgemmPacked(m, alpha, a.toFloatArray(), 0, (int) a.dim(1), transA, pb, cBeta, c, 0, n, ctx);
+            } else {
+                GemmKernel.sgemm(m, n, k, alpha, a.toFloatArray(), 0, (int) a.dim(1), transA,
+                        b.toFloatArray(), 0, (int) b.dim(1), transB, cBeta, c, 0, n, ctx);
+            }
             putFloats(out, c);
         } else {
             double[] c = null;
@@ -164,6 +178,19 @@ public final class MatMulOps {
             }
         }
         return new Tensor[] {out};
+    }
+
+    /**
+     * The packed form of a constant right-hand operand, made once per session; null when B is
+     * not a graph constant (then the caller packs per call as part of the GEMM).
+     */
+    private static GemmPackedB constantB(Tensor b, boolean transB, int k, int n, ExecContext ctx) {
+        if (!GemmWeightCache.isConstant(b)) {
+            return null;
+        }
+        List<Object> key = List.of("gemmB", GemmKernel.VECTOR, transB, k, n);
+        return GemmWeightCache.get(b, key, (long) k * n, () -> GemmPackedB.pack(b.toFloatArray(), 0,
+                transB ? k : n, transB, k, n, ctx, true));
     }
 
     static Tensor[] matMulInteger(Node node, Tensor[] in, ExecContext ctx) {

@@ -41,6 +41,7 @@ public final class OpRegistry {
         SequenceOps.register(r);
         StringOps.register(r);
         TrainingOps.register(r);
+        FusedOps.register(r);
         return r;
     }
 

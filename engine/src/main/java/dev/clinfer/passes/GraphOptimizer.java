@@ -27,9 +27,14 @@ public final class GraphOptimizer {
      * @param foldedOps    op types folded into constants (one entry per node)
      * @param valueInfos   inferred infos of every value
      * @param memory       the static memory plan (symbolic dims taken as 1)
+     * @param fusions      what the fusion passes did: rewrite name to times it fired (empty when
+     *                     optimisation is off). Names: FoldBatchNorm, FoldConvAffine,
+     *                     FuseLayerNorm, FuseGelu, FuseAttention, MatMulAddToGemm,
+     *                     FoldTransposeIntoGemm, FuseConvActivation, FuseElementwise (groups) and
+     *                     FuseElementwise.nodes (the nodes those groups absorbed)
      */
     public record Report(int removedNodes, List<String> foldedOps, Map<String, ValueInfo> valueInfos,
-                         MemoryPlanner.Plan memory) {
+                         MemoryPlanner.Plan memory, Map<String, Integer> fusions) {
     }
 
     private GraphOptimizer() {
@@ -59,8 +64,70 @@ public final class GraphOptimizer {
                 infos = ShapeInference.infer(g);
             }
         }
+        Map<String, Integer> fusions = new LinkedHashMap<>();
+        if (optimize) {
+            int before = g.nodes().size();
+            infos = fuse(g, infos, fusions);
+            DeadNodeElimination.apply(g);
+            if (g.nodes().size() != before) {
+                infos = ShapeInference.infer(g);
+            }
+        }
         MemoryPlanner.Plan mem = MemoryPlanner.plan(g, infos, 1);
-        return new Report(removed, folded, infos, mem);
+        return new Report(removed, folded, infos, mem, fusions);
+    }
+
+    /**
+     * The fusion passes, in an order where each sees what it matches before a more general pass
+     * could take it apart: folding into convolutions first, then the transformer patterns, GEMM
+     * rewrites, activation epilogues, and last the generic elementwise chains.
+     *
+     * @param g       the sorted main graph
+     * @param infos   inferred value infos
+     * @param fired   counts by rewrite name, added to
+     * @return value infos of the rewritten graph
+     */
+    static Map<String, ValueInfo> fuse(Graph g, Map<String, ValueInfo> infos, Map<String, Integer> fired) {
+        Set<String> off = disabledPasses();
+        if (!off.contains("batchnorm")) {
+            BatchNormFolding.apply(new FusionGraph(g, infos), fired);
+            DeadNodeElimination.apply(g);
+        }
+        FusionGraph fg = new FusionGraph(g, infos);
+        if (!off.contains("transformer")) {
+            TransformerFusion.apply(fg, fired);
+        }
+        if (!off.contains("attention")) {
+            AttentionFusion.apply(fg, fired);
+        }
+        if (!off.contains("gemm")) {
+            GemmFusion.apply(fg, fired);
+        }
+        if (!off.contains("convact")) {
+            ConvActivationFusion.apply(fg, fired);
+        }
+        // New fused nodes have no inferred infos yet; the chains need the types of their inputs.
+        infos = ShapeInference.infer(g);
+        if (!off.contains("elementwise")) {
+            ElementwiseFusion.apply(new FusionGraph(g, infos), fired);
+        }
+        return ShapeInference.infer(g);
+    }
+
+    /**
+     * Fusion passes switched off by the system property {@code clinfer.passes.off} (comma
+     * separated: batchnorm, transformer, attention, gemm, convact, elementwise), for diagnosing a
+     * rewrite without turning all optimisation off.
+     */
+    static Set<String> disabledPasses() {
+        String v = System.getProperty("clinfer.passes.off", "");
+        Set<String> s = new HashSet<>();
+        for (String p : v.split(",")) {
+            if (!p.isBlank()) {
+                s.add(p.trim().toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        return s;
     }
 
     private static Map<String, long[]> staticShapes(Map<String, ValueInfo> infos, Graph g) {

@@ -22,6 +22,7 @@ final class ShapeRules {
     }
 
     private static final Map<String, Rule> RULES = build();
+    private static final Map<String, Rule> FUSED = buildFused();
 
     private ShapeRules() {
     }
@@ -37,8 +38,17 @@ final class ShapeRules {
         return m;
     }
 
+    private static Map<String, Rule> buildFused() {
+        Map<String, Rule> m = new HashMap<>();
+        ShapeRulesFused.register(m, RULES);
+        return m;
+    }
+
     /** @param n a node @return its rule, or null when no rule knows the op */
     static Rule find(Node n) {
+        if (n.domain().equals(dev.clinfer.ops.FusedOps.DOMAIN)) {
+            return FUSED.get(n.opType());
+        }
         if (!n.domain().isEmpty() && !n.domain().equals("ai.onnx")) {
             return null;
         }

@@ -38,7 +38,8 @@ class ShapeInferenceModelsTest {
         System.out.println("resnet18: " + p.plannedValues() + " planned, " + p.unknownValues() + " unknown, peak "
                 + p.peakBytes() + " B, total " + p.totalBytes() + " B");
         assertEquals(0, p.unknownValues());
-        assertTrue(p.plannedValues() > 40);
+        // 32 nodes are left once Conv+Relu and Add+Relu are fused; every non-view output is planned.
+        assertTrue(p.plannedValues() > 25, p.plannedValues() + " planned");
         ValueInfo out = r.valueInfos().get("output");
         assertEquals(Shape.of(java.util.List.of(out.shape().dim(0), dev.clinfer.ir.Dim.of(1000))), out.shape());
         assertTrue(out.shape().dim(0).isSymbolic(), "batch stays symbolic: " + out.shape());

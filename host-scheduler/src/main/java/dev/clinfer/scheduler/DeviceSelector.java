@@ -18,9 +18,19 @@ import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
- * Picks OpenCL devices for a device preference: {@code auto} (GPU or accelerator first, then
- * CPU), {@code gpu}, {@code opencl-cpu}, or {@code P:D}. A device must pass a tiny self-test
- * (build, run and check a kernel) before it is used.
+ * Picks OpenCL devices for a device preference. A preference is one token or a comma-separated
+ * list of tokens:
+ * <ul>
+ *   <li>{@code auto} / {@code opencl}: the single best device: the first GPU or accelerator that
+ *   passes its self-test, else the first OpenCL CPU device that does;</li>
+ *   <li>{@code gpu}: every GPU and accelerator that passes;</li>
+ *   <li>{@code opencl-cpu}: every OpenCL CPU device that passes (two with PoCL and
+ *   {@code POCL_DEVICES="pthread pthread"});</li>
+ *   <li>{@code P:D}: that device (platform P, device D);</li>
+ *   <li>{@code java} / {@code cpu}: inside a list, the Java CPU lane joins as one more device.</li>
+ * </ul>
+ * Several devices share the requests (data parallel). A device must pass a tiny self-test (build,
+ * run and check a kernel) before it is used.
  */
 public final class DeviceSelector {
     private static final String SELF_TEST = "__kernel void st(__global float* y) { int i = get_global_id(0);"
@@ -34,8 +44,37 @@ public final class DeviceSelector {
      * @return true when the preference names OpenCL devices (not {@code java})
      */
     public static boolean wantsOpenCl(String preference) {
-        String p = preference.toLowerCase(Locale.ROOT).trim();
-        return !(p.equals("java") || p.equals("cpu"));
+        for (String t : tokens(preference)) {
+            if (!isJava(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @param preference device string @return its lower-case tokens, duplicates removed */
+    public static List<String> tokens(String preference) {
+        List<String> out = new ArrayList<>();
+        for (String t : preference.toLowerCase(Locale.ROOT).split(",")) {
+            t = t.trim();
+            if (!t.isEmpty() && !out.contains(t)) {
+                out.add(t);
+            }
+        }
+        if (out.isEmpty()) {
+            throw new DeviceException("empty device list '" + preference + "'");
+        }
+        return out;
+    }
+
+    /** @param token one device token @return whether it names the Java CPU lane */
+    public static boolean isJava(String token) {
+        return token.equals("java") || token.equals("cpu");
+    }
+
+    /** @param token one device token @return whether it means every device of a kind (not one) */
+    public static boolean isEveryOfKind(String token) {
+        return token.equals("gpu") || token.equals("opencl-cpu");
     }
 
     /**
@@ -63,7 +102,7 @@ public final class DeviceSelector {
             default:
                 if (!p.matches("\\d+:\\d+")) {
                     throw new DeviceException("unknown device '" + preference
-                            + "' (use auto, gpu, opencl-cpu, java, or P:D platform:device indices)");
+                            + "' (use auto, gpu, opencl-cpu, java, P:D platform:device indices, or a comma list)");
                 }
                 devices.stream().filter(d -> d.id().equals(p)).forEach(out::add);
                 break;

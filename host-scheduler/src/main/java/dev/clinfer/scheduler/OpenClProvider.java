@@ -14,7 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
-/** Registers the OpenCL backend with the engine (ServiceLoader) and walks the device chain. */
+/**
+ * Registers the OpenCL backend with the engine (ServiceLoader) and walks the device chain for
+ * each token of the device preference (see {@link DeviceSelector}).
+ */
 public final class OpenClProvider implements BackendProvider {
     @Override
     public String name() {
@@ -25,6 +28,12 @@ public final class OpenClProvider implements BackendProvider {
     public Backend open(SessionOptions options, Consumer<String> log) {
         if (!DeviceSelector.wantsOpenCl(options.device())) {
             return null;
+        }
+        List<String> tokens = DeviceSelector.tokens(options.device());
+        for (String t : tokens) {
+            if (!DeviceSelector.isJava(t)) {
+                DeviceSelector.candidates(List.of(), t); // rejects unknown tokens early, OpenCL or not
+            }
         }
         List<String> bindingLog = new ArrayList<>();
         ClBinding binding;
@@ -40,28 +49,65 @@ public final class OpenClProvider implements BackendProvider {
             }
             return null;
         }
-        List<ClDevice> candidates = DeviceSelector.candidates(devices, options.device());
-        if (candidates.isEmpty()) {
-            log.accept("no OpenCL device matches '" + options.device() + "' among " + devices);
-        }
-        for (ClDevice d : candidates) {
-            ClContext ctx = DeviceSelector.selfTest(binding, d, log);
-            if (ctx != null) {
-                String why = reason(options.device(), d);
-                return new OpenClBackend(binding, ctx, options, why);
+        boolean java = false;
+        List<DeviceRuntime> opened = new ArrayList<>();
+        List<String> taken = new ArrayList<>();
+        try {
+            for (String t : tokens) {
+                if (DeviceSelector.isJava(t)) {
+                    java = true;
+                    continue;
+                }
+                List<ClDevice> candidates = DeviceSelector.candidates(devices, t);
+                boolean every = DeviceSelector.isEveryOfKind(t);
+                int got = 0;
+                for (ClDevice d : candidates) {
+                    if (taken.contains(d.id())) {
+                        continue;
+                    }
+                    ClContext ctx = DeviceSelector.selfTest(binding, d, log);
+                    if (ctx == null) {
+                        continue;
+                    }
+                    try {
+                        opened.add(new DeviceRuntime(binding, ctx, options.stagingSets(), reason(t, d)));
+                    } catch (RuntimeException e) {
+                        ctx.close();
+                        throw e;
+                    }
+                    taken.add(d.id());
+                    got++;
+                    if (!every) {
+                        break;
+                    }
+                }
+                if (got == 0) {
+                    String why = candidates.isEmpty() ? "no OpenCL device matches '" + t + "' among " + devices
+                            : "no device for '" + t + "' passed its self-test";
+                    if (options.strict()) {
+                        throw new DeviceException("strict mode: " + why);
+                    }
+                    log.accept(why);
+                }
             }
+        } catch (RuntimeException | Error e) {
+            opened.forEach(DeviceRuntime::close);
+            throw e;
         }
-        if (options.strict()) {
-            throw new DeviceException("strict mode: no usable OpenCL device for '" + options.device() + "'");
+        if (opened.isEmpty()) {
+            if (options.strict()) {
+                throw new DeviceException("strict mode: no usable OpenCL device for '" + options.device() + "'");
+            }
+            return null;
         }
-        return null;
+        return new OpenClBackend(opened, java, options);
     }
 
-    private static String reason(String pref, ClDevice d) {
-        if (pref.equalsIgnoreCase("auto")) {
+    private static String reason(String token, ClDevice d) {
+        if (token.equals("auto") || token.equals("opencl")) {
             return d.isGpuLike() ? "first GPU/accelerator that passed the self-test"
                     : "no GPU passed the self-test; first OpenCL CPU device";
         }
-        return "requested as '" + pref + "'";
+        return "requested as '" + token + "'";
     }
 }

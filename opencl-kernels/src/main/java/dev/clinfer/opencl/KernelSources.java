@@ -14,6 +14,27 @@ public final class KernelSources {
     private KernelSources() {
     }
 
+    /**
+     * Makes generated source text (a fused elementwise chain compiled to OpenCL C) reachable by
+     * name, so that it builds and caches through {@link ProgramCache} like the shipped files.
+     * The name is derived from the text, so equal programs share one build.
+     *
+     * @param stem   a readable prefix, e.g. {@code fused_ew}
+     * @param source the OpenCL C source
+     * @return the name to pass as a program file
+     */
+    public static String define(String stem, String source) {
+        String name = "generated/" + stem + "_" + Integer.toHexString(source.hashCode()) + "_" + source.length() + ".cl";
+        String old = CACHE.putIfAbsent(name, source);
+        if (old != null && !old.equals(source)) {
+            // A hash collision between two different texts: fall back to a longer, unique name.
+            name = "generated/" + stem + "_" + java.util.UUID.nameUUIDFromBytes(source.getBytes(StandardCharsets.UTF_8))
+                    + ".cl";
+            CACHE.putIfAbsent(name, source);
+        }
+        return name;
+    }
+
     /** @param file e.g. {@code elementwise.cl} @return its text */
     public static String get(String file) {
         return CACHE.computeIfAbsent(file, f -> {

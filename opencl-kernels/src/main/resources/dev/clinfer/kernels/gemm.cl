@@ -13,6 +13,30 @@
 // Tile macros (one option string per device kind): TSM x TSN outputs per work-group, TSK deep
 // slices of K staged in local memory, WPTM x WPTN outputs per work-item.
 
+// Optional activation epilogue, for the graph optimiser's fused nodes: -DACT=k (the ordinal of
+// dev.clinfer.ops.FusedActivation.Kind) with -DACT_P0 / -DACT_P1 its parameters. One build per
+// activation; ACT_F works on float and floatN alike (the scalar is always the second operand).
+#ifndef ACT
+#define ACT 0
+#endif
+#if ACT == 1
+#define ACT_F(v) fmax((v), 0.0f)
+#elif ACT == 2
+#define ACT_F(v) fmin(fmax((v), ACT_P0), ACT_P1)
+#elif ACT == 3
+#define ACT_F(v) fmin(fmax(ACT_P0 * (v) + ACT_P1, 0.0f), 1.0f)
+#elif ACT == 4
+#define ACT_F(v) ((v) * fmin(fmax((v) * (1.0f / 6.0f) + 0.5f, 0.0f), 1.0f))
+#elif ACT == 5
+#define ACT_F(v) (fmax((v), 0.0f) + ACT_P0 * fmin((v), 0.0f))
+#elif ACT == 6
+#define ACT_F(v) (1.0f / (1.0f + exp(-(v))))
+#elif ACT == 7
+#define ACT_F(v) ((v) / (1.0f + exp(-(v))))
+#else
+#define ACT_F(v) (v)
+#endif
+
 #ifndef TSM
 #define TSM 64
 #endif
@@ -78,7 +102,7 @@ __kernel void gemm_direct(__global const float* A, int aOff, __global const floa
     if (g.s9) {
         v += beta * C[cOff + bo.z + i * g.s7 + j * g.s8];
     }
-    Y[yOff + b * M * N + i * N + j] = v;
+    Y[yOff + b * M * N + i * N + j] = ACT_F(v);
 }
 
 // Tiled: global (ceil(N / TSN) * RTSN, ceil(M / TSM) * RTSM, batches), local (RTSN, RTSM, 1).
@@ -154,7 +178,7 @@ void gemm_tiled(__global const float* A, int aOff, __global const float* B, int 
                 if (hasC) {
                     v += beta * C[cOff + bo.z + i * g.s7 + j * g.s8];
                 }
-                y[i * N + j] = v;
+                y[i * N + j] = ACT_F(v);
             }
         }
     }
@@ -229,8 +253,8 @@ __kernel void gemm_cpu(__global const float* A, int aOff, __global const float* 
                         ((float*) &v1)[q] += beta * C[ci + (jb + VW + q) * g.s8];
                     }
                 }
-                vstoreV(v0, 0, y + i * N + jb);
-                vstoreV(v1, 0, y + i * N + jb + VW);
+                vstoreV(ACT_F(v0), 0, y + i * N + jb);
+                vstoreV(ACT_F(v1), 0, y + i * N + jb + VW);
             }
         }
         return;
@@ -254,7 +278,7 @@ __kernel void gemm_cpu(__global const float* A, int aOff, __global const float* 
                 if (hasC) {
                     v += beta * C[cOff + bo.z + i * g.s7 + j * g.s8];
                 }
-                y[i * N + j] = v;
+                y[i * N + j] = ACT_F(v);
             }
         }
     }

@@ -64,7 +64,8 @@ public final class ConvLaunchers {
         });
     }
 
-    private static boolean supported(List<ValueInfo> inputs) {
+    /** @return true when the Conv launcher runs a node with these inputs */
+    static boolean supported(List<ValueInfo> inputs) {
         boolean bias = inputs.size() > 2 && inputs.get(2) != null;
         return GemmLaunchers.floats(inputs, 0, 1) && (!bias || GemmLaunchers.floats(inputs, 2))
                 && GemmLaunchers.rankIn(inputs.get(0), 3, 4) && GemmLaunchers.rankIn(inputs.get(1), 3, 4);
@@ -81,6 +82,16 @@ public final class ConvLaunchers {
     }
 
     private static DeviceTensor conv(Node node, DeviceTensor x, DeviceTensor w, DeviceTensor b, DeviceOpContext ctx) {
+        return conv(node, x, w, b, ctx, "");
+    }
+
+    /**
+     * A Conv, with an optional activation epilogue (for the fused node of the graph optimiser).
+     *
+     * @param act build options of the activation ({@code FusedActivation.clOptions()}), "" for none
+     */
+    static DeviceTensor conv(Node node, DeviceTensor x, DeviceTensor w, DeviceTensor b, DeviceOpContext ctx,
+                             String act) {
         ConvShape s = ConvShape.forConv(node, x.shape(), w.shape());
         checkBias(node, b, s.m);
         DeviceTensor y = ctx.allocate(DataType.FLOAT, s.outShape);
@@ -93,7 +104,7 @@ public final class ConvLaunchers {
         int mg = s.m / s.group;
         int ohw = s.oh * s.ow;
         if (s.group == s.c && cg == 1 && s.group > 1) {
-            ClKernel k = ctx.kernel(PROGRAM, OPTIONS, "conv_depthwise");
+            ClKernel k = ctx.kernel(PROGRAM, OPTIONS + act, "conv_depthwise");
             k.arg(0, x.buffer()).arg(1, w.buffer()).arg(2, b != null ? b.buffer() : w.buffer()).arg(3, b != null ? 1 : 0)
                     .arg(4, y.buffer()).arg(5, total).argInts(6, s.packed(s.n));
             ctx.launch(k, new long[] {total}, null);
@@ -101,6 +112,7 @@ public final class ConvLaunchers {
         }
         int kk = s.kh * s.kw;
         GemmCall g = new GemmCall();
+        g.epilogue = act;
         g.m = mg;
         g.n = ohw;
         g.k = cg * kk;

@@ -25,6 +25,7 @@ public final class DeviceOps {
         ConvLaunchers.register(r);
         PoolLaunchers.register(r);
         NormLaunchers.register(r);
+        FusedLaunchers.register(r);
         return r;
     }
 
@@ -33,9 +34,20 @@ public final class DeviceOps {
         ops.put(opType, op);
     }
 
+    /**
+     * Registers a launcher of another domain (the graph optimiser's {@code dev.clinfer} ops).
+     *
+     * @param domain the domain
+     * @param opType op type
+     * @param op     its launcher
+     */
+    public void register(String domain, String opType, DeviceOp op) {
+        ops.put(domain.isEmpty() || domain.equals("ai.onnx") ? opType : domain + ":" + opType, op);
+    }
+
     /** @param domain node domain @param opType op type @return the launcher, or null */
     public DeviceOp find(String domain, String opType) {
-        return domain.isEmpty() || domain.equals("ai.onnx") ? ops.get(opType) : null;
+        return domain.isEmpty() || domain.equals("ai.onnx") ? ops.get(opType) : ops.get(domain + ":" + opType);
     }
 
     /** @return op types with a launcher */

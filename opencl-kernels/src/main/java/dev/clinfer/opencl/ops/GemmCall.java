@@ -40,6 +40,8 @@ final class GemmCall {
     int cOff;
     ClBuffer y;
     int yOff;
+    /** Extra build options selecting an activation epilogue ({@code FusedActivation.clOptions()}), or "". */
+    String epilogue = "";
     /** Output batch dims, innermost last; unused leading entries are 1. */
     final int[] batchDims = {1, 1, 1, 1};
     final int[] aBatchStrides = new int[MAX_BATCH_DIMS];
@@ -96,7 +98,7 @@ final class GemmCall {
         if (m == 0 || n == 0 || batches == 0) {
             return;
         }
-        String opts = options(ctx.device());
+        String opts = options(ctx.device()) + epilogue;
         int tsm = macro(opts, "TSM");
         int tsn = macro(opts, "TSN");
         // Tiles pay when both output dims fill most of a tile and K is not tiny; thin products
