@@ -40,8 +40,16 @@ public final class FusedOps {
     }
 
     private static Tensor[] fusedConv(Node node, Tensor[] in, ExecContext ctx) {
-        Tensor[] y = OpRegistry.defaultRegistry().find("", "Conv").run(node, in, ctx);
         FusedActivation act = FusedActivation.of(node);
+        boolean clamp = act.kind() == FusedActivation.Kind.RELU || act.kind() == FusedActivation.Kind.CLIP;
+        if (clamp && in[0] != null && in[0].dataType() == DataType.FLOAT && in[1] != null
+                && in[1].dataType() == DataType.FLOAT) {
+            // Relu/Clip are a clamp applied inside the GEMM tiles while they are in cache.
+            float lo = act.kind() == FusedActivation.Kind.RELU ? 0f : act.p0();
+            float hi = act.kind() == FusedActivation.Kind.RELU ? Float.POSITIVE_INFINITY : act.p1();
+            return new Tensor[] {ConvOps.convFloatClamped(node, in[0], in[1], in.length > 2 ? in[2] : null, lo, hi, ctx)};
+        }
+        Tensor[] y = OpRegistry.defaultRegistry().find("", "Conv").run(node, in, ctx);
         if (act.kind() != FusedActivation.Kind.NONE) {
             if (y[0].dataType() != DataType.FLOAT) {
                 throw new InvalidInputException(node + ": a fused activation needs float32, got " + y[0].dataType());

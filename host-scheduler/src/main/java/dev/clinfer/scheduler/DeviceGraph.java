@@ -131,7 +131,7 @@ final class DeviceGraph implements Target {
         Map<String, ValueInfo> infos = ShapeInference.infer(graph);
         for (int i = 0; i < nodes.length; i++) {
             Node n = nodes[i];
-            if (options.cpuOnlyOps().contains(n.opType())) {
+            if (options.cpuOnlyOps().contains(n.opType()) || options.cpuOnlyOps().contains(fusedBase(n))) {
                 continue;
             }
             DeviceOp op = registry.find(n.domain(), n.opType());
@@ -332,5 +332,10 @@ final class DeviceGraph implements Target {
         idle.clear();
         weights.values().forEach(d -> d.buffer().close());
         weights.clear();
+    }
+
+    /** A fused node answers to the op it was made from, so an op filter on "Conv" also keeps FusedConv off the device. */
+    private static String fusedBase(dev.clinfer.ir.Node n) {
+        return n.domain().equals("dev.clinfer") && n.opType().startsWith("Fused") ? n.opType().substring(5) : n.opType();
     }
 }
