@@ -80,7 +80,7 @@ public final class DevicesCommand implements Callable<Integer> {
         out.println("        threads " + defaults.threads() + " (default; --threads N), " + rt.availableProcessors()
                 + " processors, max heap " + mb(rt.maxMemory()) + ", Java " + System.getProperty("java.version"));
         out.println("auto takes: " + (autoChoice != null ? "OpenCL device " + autoChoice + ", " + autoWhy
-                : "the Java CPU path, because no OpenCL device passed the self-test"));
+                : "the Java CPU path, because OpenCL is unavailable or no device passed the self-test"));
         if (System.getenv("CLINFER_DEVICE") != null) {
             out.println("CLINFER_DEVICE=" + System.getenv("CLINFER_DEVICE") + " overrides auto for run/info/conformance/bench");
         }

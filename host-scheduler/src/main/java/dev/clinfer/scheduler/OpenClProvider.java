@@ -42,7 +42,7 @@ public final class OpenClProvider implements BackendProvider {
             binding = ClBindings.open(options.binding(), bindingLog);
             devices = binding.devices();
         } catch (ClUnavailableException | LinkageError e) {
-            bindingLog.forEach(log);
+            // the exception already names every binding that failed; the log lines would repeat it
             log.accept("OpenCL unavailable: " + e.getMessage());
             if (options.strict()) {
                 throw new DeviceException("strict mode: OpenCL unavailable: " + e.getMessage());
