@@ -25,6 +25,9 @@ public final class ActivationOps {
         act(r, "LeakyRelu", 1, node -> {
             double a = node.attrFloat("alpha", 0.01f);
             return x -> x < 0 ? a * x : x;
+        }, node -> {
+            float a = node.attrFloat("alpha", 0.01f);
+            return (s, d, n) -> ElementwiseFast.leakyRelu(s, d, n, a);
         });
         act(r, "Elu", 8, node -> {
             double a = node.attrFloat("alpha", 1f);
@@ -43,14 +46,18 @@ public final class ActivationOps {
             double a = node.attrFloat("alpha", 1f);
             return x -> x > a ? x : 0;
         });
-        act(r, "Sigmoid", 8, node -> ActivationOps::sigmoid);
+        act(r, "Sigmoid", 8, node -> ActivationOps::sigmoid, node -> ElementwiseFast::sigmoid);
         act(r, "HardSigmoid", 1, node -> {
             double a = node.attrFloat("alpha", 0.2f);
             double b = node.attrFloat("beta", 0.5f);
             return x -> Math.max(0, Math.min(1, a * x + b));
+        }, node -> {
+            float a = node.attrFloat("alpha", 0.2f);
+            float b = node.attrFloat("beta", 0.5f);
+            return (s, d, n) -> ElementwiseFast.hardSigmoid(s, d, n, a, b);
         });
-        act(r, "HardSwish", 1, node -> x -> x * Math.max(0, Math.min(1, x / 6 + 0.5)));
-        act(r, "Tanh", 8, node -> Math::tanh);
+        act(r, "HardSwish", 1, node -> x -> x * Math.max(0, Math.min(1, x / 6 + 0.5)), node -> ElementwiseFast::hardSwish);
+        act(r, "Tanh", 8, node -> Math::tanh, node -> ElementwiseFast::tanh);
         act(r, "Softplus", 8, node -> ActivationOps::softplus);
         act(r, "Softsign", 2, node -> x -> x / (1 + Math.abs(x)));
         act(r, "Mish", 16, node -> x -> x * Math.tanh(softplus(x)));
@@ -63,7 +70,7 @@ public final class ActivationOps {
                 throw new InvalidInputException(node + ": approximate must be 'none' or 'tanh', got '" + mode + "'");
             }
             return x -> 0.5 * x * (1 + ElementwiseMath.erf(x * INV_SQRT_2));
-        });
+        }, node -> node.attrString("approximate", "none").equals("none") ? ElementwiseFast::gelu : null);
         r.register("Shrink", (node, in, ctx) -> {
             double l = node.attrFloat("lambd", 0.5f);
             double b = node.attrFloat("bias", 0f);
@@ -81,8 +88,18 @@ public final class ActivationOps {
 
     /** Registers a float activation whose function depends on the node's attributes. */
     private static void act(OpRegistry r, String name, long cost, Function<Node, DoubleUnaryOperator> make) {
-        r.register(name, (node, in, ctx) -> new Tensor[] {
-                ElementwiseKernels.unary(node, in[0], null, make.apply(node), null, cost, ctx)});
+        act(r, name, cost, make, node -> null);
+    }
+
+    /** Registers an activation with a float32 block loop ({@code fast} may give null: none for that node). */
+    private static void act(OpRegistry r, String name, long cost, Function<Node, DoubleUnaryOperator> make,
+                            Function<Node, ElementwiseKernels.FloatBlock> fast) {
+        r.register(name, (node, in, ctx) -> {
+            // make first: it validates the attributes and throws the node's error.
+            DoubleUnaryOperator f = make.apply(node);
+            ElementwiseKernels.FloatBlock fb = in[0].dataType() == DataType.FLOAT ? fast.apply(node) : null;
+            return new Tensor[] {ElementwiseKernels.unary(node, in[0], null, fb, f, null, cost, ctx)};
+        });
     }
 
     /** @param x argument @return 1/(1+e^-x), without overflow for large negative x */
@@ -104,11 +121,7 @@ public final class ActivationOps {
             return ElementwiseKernels.unary(node, x, null, v -> v < 0 ? 0 : v, v -> v < 0 ? 0 : v, 1, ctx);
         }
         // The hot path of most CNNs: a plain loop the JIT vectorises.
-        return ElementwiseKernels.mapFloat(x, 1, ctx, (src, dst, len) -> {
-            for (int i = 0; i < len; i++) {
-                dst[i] = Math.max(src[i], 0f);
-            }
-        });
+        return ElementwiseKernels.mapFloat(x, 1, ctx, ElementwiseFast::relu);
     }
 
     /**

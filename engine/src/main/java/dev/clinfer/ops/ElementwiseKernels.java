@@ -237,8 +237,31 @@ public final class ElementwiseKernels {
      */
     public static Tensor unary(Node node, Tensor x, DataType outType, DoubleUnaryOperator fd, LongUnaryOperator fl,
                                long cost, ExecContext ctx) {
+        return unary(node, x, outType, null, fd, fl, cost, ctx);
+    }
+
+    /**
+     * Like {@link #unary(Node, Tensor, DataType, DoubleUnaryOperator, LongUnaryOperator, long, ExecContext)},
+     * with a float32 block loop ({@link ElementwiseFast}) used instead of {@code fd} for float32
+     * in and out: no per-element virtual call or double round-trip on the hot path.
+     *
+     * @param node    for error messages
+     * @param x       input
+     * @param outType output type, or null for the input's type
+     * @param fast    float32 block loop, or null
+     * @param fd      float form (null: floats unsupported)
+     * @param fl      integer form (null: integers unsupported)
+     * @param cost    rough work per element, for splitting
+     * @param ctx     allocation and threads
+     * @return the result
+     */
+    public static Tensor unary(Node node, Tensor x, DataType outType, FloatBlock fast, DoubleUnaryOperator fd,
+                               LongUnaryOperator fl, long cost, ExecContext ctx) {
         DataType t = x.dataType();
         DataType ot = outType == null ? t : outType;
+        if (t == DataType.FLOAT && ot == DataType.FLOAT && fast != null) {
+            return mapFloat(x, cost, ctx, fast);
+        }
         if (t == DataType.FLOAT && ot == DataType.FLOAT && fd != null) {
             return mapFloat(x, cost, ctx, (src, dst, len) -> {
                 for (int i = 0; i < len; i++) {

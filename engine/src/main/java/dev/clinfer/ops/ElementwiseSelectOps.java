@@ -134,9 +134,10 @@ public final class ElementwiseSelectOps {
         Tensor x = in[0];
         DataType t = x.dataType();
         if (node.opset() < 11) {
-            double lo = node.attrFloat("min", Float.NEGATIVE_INFINITY);
-            double hi = node.attrFloat("max", Float.POSITIVE_INFINITY);
-            return new Tensor[] {ElementwiseKernels.unary(node, x, null, v -> Math.min(Math.max(v, lo), hi), null, 1, ctx)};
+            float lo = node.attrFloat("min", Float.NEGATIVE_INFINITY);
+            float hi = node.attrFloat("max", Float.POSITIVE_INFINITY);
+            return new Tensor[] {ElementwiseKernels.unary(node, x, null, (s, d, n) -> ElementwiseFast.clip(s, d, n, lo, hi),
+                    v -> Math.min(Math.max(v, lo), hi), null, 1, ctx)};
         }
         Tensor minT = in.length > 1 ? in[1] : null;
         Tensor maxT = in.length > 2 ? in[2] : null;
@@ -149,7 +150,11 @@ public final class ElementwiseSelectOps {
         if (t.isFloatingPoint()) {
             double lo = minT == null ? Double.NEGATIVE_INFINITY : minT.getDouble(0);
             double hi = maxT == null ? Double.POSITIVE_INFINITY : maxT.getDouble(0);
-            return new Tensor[] {ElementwiseKernels.unary(node, x, null, v -> Math.min(Math.max(v, lo), hi), null, 1, ctx)};
+            // float32: bounds of a float32 tensor are floats, so clamping in float is exact.
+            float flo = (float) lo;
+            float fhi = (float) hi;
+            return new Tensor[] {ElementwiseKernels.unary(node, x, null, (s, d, n) -> ElementwiseFast.clip(s, d, n, flo, fhi),
+                    v -> Math.min(Math.max(v, lo), hi), null, 1, ctx)};
         }
         boolean u64 = t == DataType.UINT64;
         long lo = minT == null ? (u64 ? 0 : Long.MIN_VALUE) : minT.getLong(0);

@@ -14,10 +14,10 @@ public final class ElementwiseUnaryOps {
 
     /** @param r the registry to fill */
     public static void register(OpRegistry r) {
-        floatOp(r, "Sqrt", Math::sqrt, 2);
-        floatOp(r, "Exp", Math::exp, 8);
+        floatOp(r, "Sqrt", ElementwiseFast::sqrt, Math::sqrt, 2);
+        floatOp(r, "Exp", ElementwiseFast::exp, Math::exp, 8);
         floatOp(r, "Log", Math::log, 8);
-        floatOp(r, "Reciprocal", x -> 1.0 / x, 2);
+        floatOp(r, "Reciprocal", ElementwiseFast::reciprocal, x -> 1.0 / x, 2);
         floatOp(r, "Floor", Math::floor, 1);
         floatOp(r, "Ceil", Math::ceil, 1);
         floatOp(r, "Round", Math::rint, 1); // rint rounds halves to even, as ONNX Round does
@@ -32,7 +32,7 @@ public final class ElementwiseUnaryOps {
         floatOp(r, "Asinh", ElementwiseMath::asinh, 16);
         floatOp(r, "Acosh", ElementwiseMath::acosh, 16);
         floatOp(r, "Atanh", ElementwiseMath::atanh, 16);
-        floatOp(r, "Erf", ElementwiseMath::erf, 32);
+        floatOp(r, "Erf", ElementwiseFast::erf, ElementwiseMath::erf, 32);
 
         numericOp(r, "Abs", Math::abs, Math::abs);
         numericOp(r, "Neg", x -> -x, x -> -x);
@@ -58,7 +58,13 @@ public final class ElementwiseUnaryOps {
     }
 
     private static void floatOp(OpRegistry r, String name, DoubleUnaryOperator f, long cost) {
-        r.register(name, (node, in, ctx) -> new Tensor[] {ElementwiseKernels.unary(node, in[0], null, f, null, cost, ctx)});
+        floatOp(r, name, null, f, cost);
+    }
+
+    private static void floatOp(OpRegistry r, String name, ElementwiseKernels.FloatBlock fast, DoubleUnaryOperator f,
+                                long cost) {
+        r.register(name, (node, in, ctx) -> new Tensor[] {
+                ElementwiseKernels.unary(node, in[0], null, fast, f, null, cost, ctx)});
     }
 
     private static void numericOp(OpRegistry r, String name, DoubleUnaryOperator f, LongUnaryOperator l) {
@@ -69,7 +75,9 @@ public final class ElementwiseUnaryOps {
             if (x.dataType().isUnsigned()) {
                 lf = name.equals("Abs") ? v -> v : name.equals("Sign") ? v -> v != 0 ? 1 : 0 : l;
             }
-            return new Tensor[] {ElementwiseKernels.unary(node, x, null, f, lf, 1, ctx)};
+            ElementwiseKernels.FloatBlock fast = name.equals("Abs") ? ElementwiseFast::abs
+                    : name.equals("Neg") ? ElementwiseFast::neg : null;
+            return new Tensor[] {ElementwiseKernels.unary(node, x, null, fast, f, lf, 1, ctx)};
         });
     }
 }

@@ -143,8 +143,8 @@ public final class FusedActivation {
             case HARD_SIGMOID -> Math.max(0f, Math.min(1f, p0 * x + p1));
             case HARD_SWISH -> x * Math.max(0f, Math.min(1f, x / 6f + 0.5f));
             case LEAKY_RELU -> x < 0 ? p0 * x : x;
-            case SIGMOID -> (float) (1 / (1 + Math.exp(-x)));
-            case SWISH -> (float) (x / (1 + Math.exp(-x)));
+            case SIGMOID -> ElementwiseFast.sigmoid(x);
+            case SWISH -> (float) ((double) x * ElementwiseFast.sigmoid(x));
         };
     }
 
@@ -181,9 +181,21 @@ public final class FusedActivation {
                     v[i] = x * Math.max(0f, Math.min(1f, x / 6f + 0.5f));
                 }
             }
+            case LEAKY_RELU -> {
+                for (int i = from; i < to; i++) {
+                    float x = v[i];
+                    v[i] = x < 0 ? p0 * x : x;
+                }
+            }
+            case SIGMOID -> {
+                for (int i = from; i < to; i++) {
+                    v[i] = ElementwiseFast.sigmoid(v[i]);
+                }
+            }
             default -> {
                 for (int i = from; i < to; i++) {
-                    v[i] = apply(v[i]);
+                    float x = v[i];
+                    v[i] = (float) ((double) x * ElementwiseFast.sigmoid(x));
                 }
             }
         }

@@ -253,36 +253,23 @@ public final class FusedElementwiseKernel {
                     o[i] = -a[i];
                 }
             }
-            case Relu -> {
-                for (int i = 0; i < n; i++) {
-                    o[i] = Math.max(a[i], 0f);
-                }
-            }
+            case Relu -> ElementwiseFast.relu(a, o, n);
             case Sqrt -> {
                 for (int i = 0; i < n; i++) {
                     o[i] = (float) Math.sqrt(a[i]);
                 }
             }
             case Identity -> System.arraycopy(a, 0, o, 0, n);
-            case Clip -> {
-                float lo = s.p0();
-                float hi = s.p1();
-                for (int i = 0; i < n; i++) {
-                    o[i] = Math.min(Math.max(a[i], lo), hi);
-                }
-            }
-            case HardSigmoid -> {
-                float al = s.p0();
-                float be = s.p1();
-                for (int i = 0; i < n; i++) {
-                    o[i] = Math.max(0f, Math.min(1f, al * a[i] + be));
-                }
-            }
-            case Erf -> {
-                for (int i = 0; i < n; i++) {
-                    o[i] = FusedMath.erf(a[i]);
-                }
-            }
+            case Clip -> ElementwiseFast.clip(a, o, n, s.p0(), s.p1());
+            case HardSigmoid -> ElementwiseFast.hardSigmoid(a, o, n, s.p0(), s.p1());
+            case Erf -> ElementwiseFast.erf(a, o, n);
+            case Sigmoid -> ElementwiseFast.sigmoid(a, o, n);
+            case Tanh -> ElementwiseFast.tanh(a, o, n);
+            case Exp -> ElementwiseFast.exp(a, o, n);
+            case Abs -> ElementwiseFast.abs(a, o, n);
+            case Reciprocal -> ElementwiseFast.reciprocal(a, o, n);
+            case HardSwish -> ElementwiseFast.hardSwish(a, o, n);
+            case LeakyRelu -> ElementwiseFast.leakyRelu(a, o, n, s.p0());
             default -> {
                 for (int i = 0; i < n; i++) {
                     o[i] = FusedExpression.eval(s, a[i], 0f);
@@ -354,7 +341,21 @@ public final class FusedElementwiseKernel {
                     }
                 }
             }
+            case Max, Min -> {
+                boolean max = op == Op.Max;
+                for (int i = 0; i < n; i++) {
+                    float x = a != null ? a[i] : as;
+                    float y = b != null ? b[i] : bs;
+                    o[i] = max ? Math.max(x, y) : Math.min(x, y);
+                }
+            }
             default -> {
+                if (op == Op.Pow && b == null && bs == 2f) {
+                    for (int i = 0; i < n; i++) {
+                        o[i] = a[i] * a[i];
+                    }
+                    return;
+                }
                 Step s = new Step(op, 0, 1, 0f, 0f);
                 for (int i = 0; i < n; i++) {
                     o[i] = FusedExpression.eval(s, a != null ? a[i] : as, b != null ? b[i] : bs);
