@@ -18,18 +18,24 @@ public final class ActivationSoftmax {
     }
 
     /**
-     * @param kind the function
-     * @param node attributes and opset
-     * @param x    input
-     * @param ctx  allocation and threads
-     * @return the result, same shape and type as {@code x}
+     * The row layout of a Softmax-family op: {@code outer * inner} rows of {@code len} elements,
+     * consecutive elements of a row {@code inner} apart.
+     *
+     * @param outer product of the dims before the axis
+     * @param len   row length (the axis dim, or the whole trailing block before opset 13)
+     * @param inner product of the dims after the axis (1 before opset 13)
      */
-    public static Tensor run(Kind kind, Node node, Tensor x, ExecContext ctx) {
-        DataType t = x.dataType();
-        if (!t.isFloatingPoint()) {
-            throw ElementwiseKernels.unsupported(node, x);
-        }
-        long[] shape = x.shape();
+    public record Rows(long outer, long len, long inner) {
+    }
+
+    /**
+     * Resolves {@code axis} for the node's opset (coerce-to-2-D before 13, one dim from 13).
+     *
+     * @param node  attributes and opset
+     * @param shape input dims
+     * @return the rows
+     */
+    public static Rows rows(Node node, long[] shape) {
         int rank = shape.length;
         boolean coerce = node.opset() < 13;
         long axisAttr = node.attrInt("axis", coerce ? 1 : -1);
@@ -45,25 +51,42 @@ public final class ActivationSoftmax {
         } else {
             axis = OpUtil.axis(axisAttr, rank, node);
         }
-        int outer = 1;
+        long outer = 1;
         for (int i = 0; i < Math.min(axis, rank); i++) {
-            outer *= (int) shape[i];
+            outer *= shape[i];
         }
-        int len;
-        int inner = 1;
-        if (rank == 0) {
-            len = 1;
-        } else if (coerce) {
-            len = 1;
+        long len = 1;
+        long inner = 1;
+        if (rank > 0 && coerce) {
             for (int i = axis; i < rank; i++) {
-                len *= (int) shape[i];
+                len *= shape[i];
             }
-        } else {
-            len = (int) shape[axis];
+        } else if (rank > 0) {
+            len = shape[axis];
             for (int i = axis + 1; i < rank; i++) {
-                inner *= (int) shape[i];
+                inner *= shape[i];
             }
         }
+        return new Rows(outer, len, inner);
+    }
+
+    /**
+     * @param kind the function
+     * @param node attributes and opset
+     * @param x    input
+     * @param ctx  allocation and threads
+     * @return the result, same shape and type as {@code x}
+     */
+    public static Tensor run(Kind kind, Node node, Tensor x, ExecContext ctx) {
+        DataType t = x.dataType();
+        if (!t.isFloatingPoint()) {
+            throw ElementwiseKernels.unsupported(node, x);
+        }
+        long[] shape = x.shape();
+        Rows g = rows(node, shape);
+        int outer = (int) g.outer();
+        int len = (int) g.len();
+        int inner = (int) g.inner();
         Tensor out = ctx.allocate(t, shape);
         int rows = outer * inner;
         if (x.numel() == 0) {

@@ -11,17 +11,21 @@ import java.util.Arrays;
  * strides, dilations, the begin/end pads (explicit or from {@code auto_pad}) and the output
  * spatial dims, following the ONNX pooling shape rules.
  */
-final class PoolGeometry {
+public final class PoolGeometry {
     /** Input spatial dims. */
-    final long[] in;
+    public final long[] in;
     /** Kernel extent per spatial dim. */
-    final long[] kernel;
-    final long[] strides;
-    final long[] dilations;
-    final long[] padBegin;
-    final long[] padEnd;
+    public final long[] kernel;
+    /** Stride per spatial dim. */
+    public final long[] strides;
+    /** Dilation per spatial dim. */
+    public final long[] dilations;
+    /** Begin pad per spatial dim (resolved from {@code auto_pad} where set). */
+    public final long[] padBegin;
+    /** End pad per spatial dim (resolved from {@code auto_pad} where set). */
+    public final long[] padEnd;
     /** Output spatial dims. */
-    final long[] out;
+    public final long[] out;
 
     private PoolGeometry(long[] in, long[] kernel, long[] strides, long[] dilations, long[] padBegin, long[] padEnd,
                          long[] out) {
@@ -47,7 +51,7 @@ final class PoolGeometry {
      * @param xShape input shape
      * @return the geometry
      */
-    static PoolGeometry of(Node node, long[] xShape) {
+    public static PoolGeometry of(Node node, long[] xShape) {
         if (xShape.length < 3) {
             throw new InvalidInputException(node + ": input X must have rank >= 3 (N, C, spatial...), got "
                     + Arrays.toString(xShape));

@@ -89,7 +89,7 @@ public final class ShapeOps {
      * @param allowZero whether 0 means a zero-size dim
      * @return the output dims
      */
-    static long[] reshapeTarget(Node node, long[] in, long[] target, boolean allowZero) {
+    public static long[] reshapeTarget(Node node, long[] in, long[] target, boolean allowZero) {
         long[] out = target.clone();
         int infer = -1;
         long known = 1;
@@ -129,16 +129,38 @@ public final class ShapeOps {
     private static Tensor[] reshape(Node node, Tensor[] in, ExecContext ctx) {
         Tensor x = required(node, in, 0);
         long[] target = node.opset() < 5 ? node.attrInts("shape", null) : OpUtil.longs(required(node, in, 1));
+        return one(x.reshape(reshapeShape(node, x.shape(), target)));
+    }
+
+    /**
+     * Output dims of Reshape: the requested {@code target} (the {@code shape} attribute before
+     * opset 5, input #1 after) resolved against the input dims, honouring {@code allowzero}.
+     *
+     * @param node   the Reshape node (attributes, messages)
+     * @param in     input dims
+     * @param target requested dims, or null when the node has none (an error)
+     * @return the output dims
+     */
+    public static long[] reshapeShape(Node node, long[] in, long[] target) {
         if (target == null) {
             throw new InvalidInputException(node + ": Reshape has no shape");
         }
-        boolean allowZero = node.attrInt("allowzero", 0) != 0;
-        return one(x.reshape(reshapeTarget(node, x.shape(), target, allowZero)));
+        return reshapeTarget(node, in, target, node.attrInt("allowzero", 0) != 0);
     }
 
     private static Tensor[] flatten(Node node, Tensor[] in, ExecContext ctx) {
         Tensor x = required(node, in, 0);
-        long[] s = x.shape();
+        return one(x.reshape(flattenShape(node, x.shape())));
+    }
+
+    /**
+     * Output dims of Flatten: {@code [prod(s[0..axis)), prod(s[axis..))]}.
+     *
+     * @param node the Flatten node ({@code axis} attribute, messages)
+     * @param s    input dims
+     * @return the two output dims
+     */
+    public static long[] flattenShape(Node node, long[] s) {
         long axis = node.attrInt("axis", 1);
         if (axis < 0) {
             axis += s.length;
@@ -151,7 +173,7 @@ public final class ShapeOps {
         for (int i = 0; i < axis; i++) {
             outer *= s[i];
         }
-        return one(x.reshape(outer, inner(s, (int) axis)));
+        return new long[] {outer, inner(s, (int) axis)};
     }
 
     private static long inner(long[] s, int axis) {
@@ -172,8 +194,18 @@ public final class ShapeOps {
 
     private static Tensor[] squeeze(Node node, Tensor[] in, ExecContext ctx) {
         Tensor x = required(node, in, 0);
-        long[] s = x.shape();
-        long[] axes = axesArg(node, in, 13);
+        return one(x.reshape(squeezeShape(node, x.shape(), axesArg(node, in, 13))));
+    }
+
+    /**
+     * Output dims of Squeeze.
+     *
+     * @param node the Squeeze node (messages)
+     * @param s    input dims
+     * @param axes axes to drop (each must have size 1); null or empty drops every size-1 dim
+     * @return the output dims
+     */
+    public static long[] squeezeShape(Node node, long[] s, long[] axes) {
         boolean[] drop = new boolean[s.length];
         if (axes == null || axes.length == 0) { // an empty axes input means "all", as in ORT
             for (int i = 0; i < s.length; i++) {
@@ -196,13 +228,23 @@ public final class ShapeOps {
                 out[m++] = s[i];
             }
         }
-        return one(x.reshape(Arrays.copyOf(out, m)));
+        return Arrays.copyOf(out, m);
     }
 
     private static Tensor[] unsqueeze(Node node, Tensor[] in, ExecContext ctx) {
         Tensor x = required(node, in, 0);
-        long[] s = x.shape();
-        long[] axes = axesArg(node, in, 13);
+        return one(x.reshape(unsqueezeShape(node, x.shape(), axesArg(node, in, 13))));
+    }
+
+    /**
+     * Output dims of Unsqueeze: a size-1 dim at each of {@code axes} (relative to the output rank).
+     *
+     * @param node the Unsqueeze node (messages)
+     * @param s    input dims
+     * @param axes where to insert dims; null is an error
+     * @return the output dims
+     */
+    public static long[] unsqueezeShape(Node node, long[] s, long[] axes) {
         if (axes == null) {
             throw new InvalidInputException(node + ": Unsqueeze needs axes");
         }
@@ -219,7 +261,7 @@ public final class ShapeOps {
         for (int i = 0, j = 0; i < rank; i++) {
             out[i] = add[i] ? 1 : s[j++];
         }
-        return one(x.reshape(out));
+        return out;
     }
 
     private static Tensor[] shape(Node node, Tensor[] in, ExecContext ctx) {

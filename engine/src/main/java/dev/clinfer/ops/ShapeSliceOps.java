@@ -7,7 +7,7 @@ import dev.clinfer.ir.Node;
 import java.util.Arrays;
 
 /** Java CPU kernels: Slice, Concat, Split, Compress (boxes copied with {@link LayoutCopy}). */
-final class ShapeSliceOps {
+public final class ShapeSliceOps {
     private ShapeSliceOps() {
     }
 
@@ -25,7 +25,7 @@ final class ShapeSliceOps {
      * @param step  step per dim
      * @param count output size per dim
      */
-    record SliceBox(long[] start, long[] step, long[] count) {
+    public record SliceBox(long[] start, long[] step, long[] count) {
     }
 
     /**
@@ -39,7 +39,7 @@ final class ShapeSliceOps {
      * @param steps  steps, or null for all 1
      * @return the box
      */
-    static SliceBox resolve(Node node, long[] dims, long[] starts, long[] ends, long[] axes, long[] steps) {
+    public static SliceBox resolve(Node node, long[] dims, long[] starts, long[] ends, long[] axes, long[] steps) {
         int r = dims.length;
         if (starts.length != ends.length || (axes != null && axes.length != starts.length)
                 || (steps != null && steps.length != starts.length)) {

@@ -1,13 +1,13 @@
 package dev.clinfer.opencl.ops;
 
 import dev.clinfer.api.DataType;
-import dev.clinfer.api.InvalidInputException;
 import dev.clinfer.ir.Node;
 import dev.clinfer.ir.ValueInfo;
 import dev.clinfer.opencl.ClKernel;
 import dev.clinfer.opencl.DeviceOp;
 import dev.clinfer.opencl.DeviceOpContext;
 import dev.clinfer.opencl.DeviceTensor;
+import dev.clinfer.ops.ActivationSoftmax;
 
 import java.util.List;
 
@@ -30,37 +30,10 @@ final class NormSoftmax implements DeviceOp {
     public DeviceTensor[] enqueue(Node node, DeviceTensor[] inputs, DeviceOpContext ctx) {
         DeviceTensor x = inputs[0];
         long[] shape = x.shape();
-        int rank = shape.length;
-        boolean coerce = node.opset() < 13;
-        long axisAttr = node.attrInt("axis", coerce ? 1 : -1);
-        int axis;
-        if (rank == 0) {
-            axis = 0;
-        } else if (coerce) {
-            long a = axisAttr < 0 ? axisAttr + rank : axisAttr;
-            if (a < 0 || a > rank) {
-                throw new InvalidInputException(node + ": axis " + axisAttr + " is out of range for rank " + rank);
-            }
-            axis = (int) a;
-        } else {
-            axis = LayoutParams.axis(axisAttr, rank, node);
-        }
-        long outer = 1;
-        for (int i = 0; i < Math.min(axis, rank); i++) {
-            outer *= shape[i];
-        }
-        long len = 1;
-        long inner = 1;
-        if (rank > 0 && coerce) {
-            for (int i = axis; i < rank; i++) {
-                len *= shape[i];
-            }
-        } else if (rank > 0) {
-            len = shape[axis];
-            for (int i = axis + 1; i < rank; i++) {
-                inner *= shape[i];
-            }
-        }
+        ActivationSoftmax.Rows rowsOf = ActivationSoftmax.rows(node, shape);
+        long outer = rowsOf.outer();
+        long len = rowsOf.len();
+        long inner = rowsOf.inner();
         DeviceTensor y = ctx.allocate(DataType.FLOAT, shape);
         int rows = LayoutIndexing.count(node, new long[] {outer, inner});
         LayoutIndexing.count(node, shape);
