@@ -86,8 +86,17 @@ public final class Session implements AutoCloseable {
         try {
             this.buffers = new BufferPool(1L << 30);
             this.interpreter = new Interpreter(compute, buffers);
-            GraphOptimizer.Report report = GraphOptimizer.run(model.graph(), OpRegistry.defaultRegistry(),
-                    interpreter.loadTimeContext(), this.options.optimize());
+            GraphOptimizer.Report report;
+            try {
+                report = GraphOptimizer.run(model.graph(), OpRegistry.defaultRegistry(),
+                        interpreter.loadTimeContext(), this.options.optimize());
+            } catch (ClinferException e) {
+                throw e;
+            } catch (RuntimeException | StackOverflowError e) {
+                // A pass tripped over a malformed graph the importer let through: still a bad model,
+                // reported as such (with the cause for a bug report), never an unchecked crash.
+                throw new ModelFormatException("load-time graph passes failed on this model (malformed graph?): " + e, e);
+            }
             applyBudget(model, report, buffers, this.options.memoryBudgetBytes());
             this.plan = new ExecutionPlan(model.graph(), OpRegistry.defaultRegistry());
             DeviceChoice choice = DeviceChoice.open(this.options);

@@ -410,7 +410,7 @@ class ModelFuzzTest {
         t.printStackTrace(new PrintWriter(w));
         String[] lines = w.toString().split("\\R");
         StringBuilder b = new StringBuilder(lines[0]);
-        for (int i = 1; i < Math.min(lines.length, 6); i++) {
+        for (int i = 1; i < Math.min(lines.length, 14); i++) {
             b.append(" | ").append(lines[i].trim());
         }
         return b.toString();
