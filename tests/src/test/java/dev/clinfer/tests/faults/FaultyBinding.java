@@ -30,6 +30,8 @@ public final class FaultyBinding implements ClBinding {
     private static volatile Fault armed;
     private static final AtomicInteger LEFT = new AtomicInteger();
     private static final AtomicInteger INJECTED = new AtomicInteger();
+    /** Bumped by arm/disarm: a queue poisoned by an event error stays so until the next arm or disarm. */
+    private static final AtomicInteger GENERATION = new AtomicInteger();
 
     private final ClBinding real;
 
@@ -44,6 +46,7 @@ public final class FaultyBinding implements ClBinding {
      */
     public static void arm(Fault f, int count) {
         LEFT.set(count);
+        GENERATION.incrementAndGet();
         armed = f;
     }
 
@@ -51,6 +54,7 @@ public final class FaultyBinding implements ClBinding {
     public static void disarm() {
         armed = null;
         LEFT.set(0);
+        GENERATION.incrementAndGet();
     }
 
     /** @return faults injected since the class loaded */
@@ -161,8 +165,31 @@ public final class FaultyBinding implements ClBinding {
         }
     }
 
+    /**
+     * After an injected event error, as on a real lost device, every later command of the queue fails
+     * too: its event ends in error, and a blocking read or write throws
+     * {@code CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST}.
+     */
     private static final class Queue implements ClQueue {
         private final ClQueue q;
+        private volatile int poisonedIn = -1;
+
+        private boolean poisoned() {
+            return poisonedIn == GENERATION.get();
+        }
+
+        private ClEvent after(ClEvent e, boolean blocking, String call) {
+            if (!poisoned()) {
+                return e;
+            }
+            if (blocking) {
+                if (e != null) {
+                    e.close();
+                }
+                throw new ClException(call + " (injected: a command it waits for failed)", -14);
+            }
+            return e == null ? null : new FailedEvent(e);
+        }
 
         Queue(ClQueue q) {
             this.q = q;
@@ -181,17 +208,17 @@ public final class FaultyBinding implements ClBinding {
 
         @Override
         public ClEvent write(ClBuffer dst, long offset, ByteBuffer src, boolean blocking, List<ClEvent> waits) {
-            return q.write(dst, offset, src, blocking, unwrap(waits));
+            return after(q.write(dst, offset, src, blocking, unwrap(waits)), blocking, "clEnqueueWriteBuffer");
         }
 
         @Override
         public ClEvent read(ClBuffer src, long offset, ByteBuffer dst, boolean blocking, List<ClEvent> waits) {
-            return q.read(src, offset, dst, blocking, unwrap(waits));
+            return after(q.read(src, offset, dst, blocking, unwrap(waits)), blocking, "clEnqueueReadBuffer");
         }
 
         @Override
         public ClEvent copy(ClBuffer src, ClBuffer dst, long srcOffset, long dstOffset, long bytes, List<ClEvent> waits) {
-            return q.copy(src, dst, srcOffset, dstOffset, bytes, unwrap(waits));
+            return after(q.copy(src, dst, srcOffset, dstOffset, bytes, unwrap(waits)), false, "clEnqueueCopyBuffer");
         }
 
         @Override
@@ -200,7 +227,10 @@ public final class FaultyBinding implements ClBinding {
                 throw new ClException("clEnqueueNDRangeKernel (injected)", -5);
             }
             ClEvent e = q.launch(kernel, global, local, unwrap(waits));
-            return e != null && fire(Fault.EVENT_ERROR) ? new FailedEvent(e) : e;
+            if (fire(Fault.EVENT_ERROR)) {
+                poisonedIn = GENERATION.get();
+            }
+            return after(e, false, "clEnqueueNDRangeKernel");
         }
 
         @Override
@@ -211,6 +241,9 @@ public final class FaultyBinding implements ClBinding {
         @Override
         public void finish() {
             q.finish();
+            if (poisoned()) {
+                throw new ClException("clFinish (injected: a command of the queue failed)", -14);
+            }
         }
 
         @Override
