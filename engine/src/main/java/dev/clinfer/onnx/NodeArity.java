@@ -18,7 +18,7 @@ final class NodeArity {
     private static final Set<String> BINARY = Set.of("Add", "Sub", "Mul", "Div", "Pow", "Mod", "And", "Or", "Xor",
             "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "BitShift", "MatMul", "MatMulInteger",
             "PRelu", "Gemm", "Conv", "ConvTranspose", "Gather", "GatherElements", "GatherND", "Reshape", "Expand",
-            "Tile", "Where");
+            "Tile", "Where", "NegativeLogLikelihoodLoss", "SoftmaxCrossEntropyLoss");
 
     private NodeArity() {
     }
