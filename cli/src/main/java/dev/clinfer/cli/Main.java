@@ -125,12 +125,31 @@ public final class Main implements Runnable {
     private static int failure(Exception ex, CommandLine c, boolean verbose) {
         Throwable t = ex instanceof CommandLine.ExecutionException && ex.getCause() != null ? ex.getCause() : ex;
         PrintWriter err = c.getErr();
-        err.println("clinfer: error: " + describe(t));
+        err.println("clinfer: error: " + withModelFile(describe(t), c));
         if (verbose) {
             t.printStackTrace(err);
         }
         err.flush();
         return EXIT_FAILURE;
+    }
+
+    /**
+     * Prefixes the model file the command was given when the message does not name it already, so that
+     * a failure in a node (an unsupported op, a kernel error at run time) still says which file.
+     */
+    static String withModelFile(String line, CommandLine c) {
+        CommandLine.ParseResult pr = c.getParseResult();
+        if (pr == null || pr.matchedPositionals().isEmpty()) {
+            return line;
+        }
+        Object v = pr.matchedPositionals().get(0).getValue();
+        if (v == null) {
+            return line;
+        }
+        String model = v.toString();
+        String name = java.nio.file.Path.of(model).getFileName() == null ? model
+                : java.nio.file.Path.of(model).getFileName().toString();
+        return line.contains(name) ? line : model + ": " + line;
     }
 
     /** One line saying what went wrong, without Java class names for the expected failures. */

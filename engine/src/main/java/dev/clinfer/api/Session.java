@@ -86,8 +86,18 @@ public final class Session implements AutoCloseable {
         try {
             this.buffers = new BufferPool(1L << 30);
             this.interpreter = new Interpreter(compute, buffers);
-            GraphOptimizer.Report report = GraphOptimizer.run(model.graph(), OpRegistry.defaultRegistry(),
-                    interpreter.loadTimeContext(), this.options.optimize());
+            GraphOptimizer.Report report;
+            try {
+                report = GraphOptimizer.run(model.graph(), OpRegistry.defaultRegistry(),
+                        interpreter.loadTimeContext(), this.options.optimize());
+            } catch (ClinferException e) {
+                throw e;
+            } catch (RuntimeException | StackOverflowError e) {
+                // A pass tripped over a malformed graph the importer let through: still a bad model,
+                // reported as such (with the cause for a bug report), never an unchecked crash.
+                throw new ModelFormatException("load-time graph passes failed on this model (malformed graph?): " + e, e);
+            }
+            applyBudget(model, report, buffers, this.options.memoryBudgetBytes());
             this.plan = new ExecutionPlan(model.graph(), OpRegistry.defaultRegistry());
             DeviceChoice choice = DeviceChoice.open(this.options);
             this.backend = choice.backend();
@@ -110,6 +120,27 @@ public final class Session implements AutoCloseable {
             compute.close();
             throw e;
         }
+    }
+
+    /**
+     * Fails creation when initializers plus the static activation peak exceed the budget, and caps the
+     * activation pool at what the initializers leave of it.
+     */
+    private static void applyBudget(Model model, GraphOptimizer.Report report, BufferPool pool, long budget) {
+        if (budget == Long.MAX_VALUE) {
+            return;
+        }
+        long init = 0;
+        for (Tensor t : model.graph().initializers().values()) {
+            init += t.isContainer() ? 0 : t.byteSize();
+        }
+        long peak = Math.max(0, report.memory().peakBytes());
+        if (init + peak > budget) {
+            throw new MemoryBudgetException("session needs " + (init + peak) + " bytes (" + init
+                    + " of initializers + " + peak + " of peak activations per request), over the memory budget of "
+                    + budget + " bytes", budget, init + peak);
+        }
+        pool.limit(budget - init, "memory budget of " + budget + " bytes less " + init + " bytes of initializers");
     }
 
     /**

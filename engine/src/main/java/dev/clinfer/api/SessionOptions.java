@@ -26,6 +26,7 @@ public final class SessionOptions {
     private int splitBatch;
     private boolean pipeline;
     private boolean trace;
+    private long memoryBudgetBytes = Long.MAX_VALUE;
 
     private static String envOr(String name, String def) {
         String v = System.getenv(name);
@@ -216,6 +217,27 @@ public final class SessionOptions {
         return this;
     }
 
+    /** @return the host memory budget in bytes (default {@link Long#MAX_VALUE}: unlimited) */
+    public long memoryBudgetBytes() {
+        return memoryBudgetBytes;
+    }
+
+    /**
+     * Caps the host memory of the session: creation fails with a {@link MemoryBudgetException} when
+     * the initializers plus the static peak activation memory of one request exceed it, and at run
+     * time the activation pool refuses to grow past what the initializers leave of it.
+     *
+     * @param bytes the budget, at least 1
+     * @return this
+     */
+    public SessionOptions memoryBudgetBytes(long bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("memoryBudgetBytes must be positive, got " + bytes);
+        }
+        this.memoryBudgetBytes = bytes;
+        return this;
+    }
+
     /** @return a copy */
     public SessionOptions copy() {
         SessionOptions o = new SessionOptions();
@@ -232,6 +254,7 @@ public final class SessionOptions {
         o.splitBatch = splitBatch;
         o.pipeline = pipeline;
         o.trace = trace;
+        o.memoryBudgetBytes = memoryBudgetBytes;
         return o;
     }
 }

@@ -22,10 +22,30 @@ public final class BufferPool {
     private final AtomicLong outstanding = new AtomicLong();
     private final AtomicLong allocations = new AtomicLong();
     private final AtomicLong reuses = new AtomicLong();
+    private final AtomicLong outstandingBytes = new AtomicLong();
+    private volatile long limitBytes = Long.MAX_VALUE;
+    private volatile String limitOwner = "";
 
     /** @param maxRetainedBytes most bytes kept idle in the pool; beyond that, released buffers are dropped */
     public BufferPool(long maxRetainedBytes) {
         this.maxRetainedBytes = maxRetainedBytes;
+    }
+
+    /**
+     * Caps the bytes this pool may hold (handed out plus idle) at once; growing past it throws a
+     * {@link dev.clinfer.api.MemoryBudgetException} naming {@code owner}.
+     *
+     * @param bytes the cap
+     * @param owner what the cap comes from, for the message (e.g. "memory budget of 64 MB less 40 MB of initializers")
+     */
+    public void limit(long bytes, String owner) {
+        this.limitBytes = bytes;
+        this.limitOwner = owner;
+    }
+
+    /** @return bytes of buffers handed out and neither released nor forgotten */
+    public long outstandingBytes() {
+        return outstandingBytes.get();
     }
 
     /** @param bytes requested size @return the size class that serves it */
@@ -50,17 +70,29 @@ public final class BufferPool {
         outstanding.incrementAndGet();
         if (b != null) {
             retained.addAndGet(-b.capacity());
+            outstandingBytes.addAndGet(b.capacity());
             reuses.incrementAndGet();
             zero(b, bytes);
             return b.clear();
         }
+        if (limitBytes != Long.MAX_VALUE && outstandingBytes.get() + retained.get() + cls > limitBytes) {
+            clear(); // idle buffers of other sizes count against the cap: drop them first
+            if (outstandingBytes.get() + cls > limitBytes) {
+                outstanding.decrementAndGet();
+                throw new dev.clinfer.api.MemoryBudgetException("activation memory would grow to "
+                        + (outstandingBytes.get() + cls) + " bytes, past " + limitBytes + " bytes (" + limitOwner + ")",
+                        limitBytes, outstandingBytes.get() + cls);
+            }
+        }
         allocations.incrementAndGet();
+        outstandingBytes.addAndGet(cls);
         return ByteBuffer.allocateDirect(cls).order(ByteOrder.nativeOrder());
     }
 
     /** @param b a buffer from {@link #acquire} that nobody reads any more */
     public void release(ByteBuffer b) {
         outstanding.decrementAndGet();
+        outstandingBytes.addAndGet(-b.capacity());
         if (retained.get() + b.capacity() > maxRetainedBytes) {
             return;
         }
@@ -71,6 +103,12 @@ public final class BufferPool {
     /** A buffer from {@link #acquire} left the engine for good (it became a result). */
     public void forget() {
         outstanding.decrementAndGet();
+    }
+
+    /** @param b a buffer from {@link #acquire} that left the engine for good (it became a result) */
+    public void forget(ByteBuffer b) {
+        outstanding.decrementAndGet();
+        outstandingBytes.addAndGet(-b.capacity());
     }
 
     private static void zero(ByteBuffer b, int bytes) {

@@ -70,8 +70,11 @@ final class RunMemory {
     synchronized void detach(Tensor t) {
         if (t != null && t.isContainer()) {
             detachItems(t);
-        } else if (t != null && tracked.remove(t.storageKey()) != null) {
-            pool.forget();
+        } else if (t != null) {
+            Entry e = tracked.remove(t.storageKey());
+            if (e != null) {
+                pool.forget(e.base);
+            }
         }
     }
 

@@ -192,6 +192,7 @@ public final class OnnxImporter {
             throw new ModelFormatException("node '" + name + "' (" + np.getOpType() + ") uses domain '"
                     + domain + "' which the model does not import");
         }
+        NodeArity.check(domain, np.getOpType(), np.getInputCount(), name);
         Map<String, Attribute> attrs = new LinkedHashMap<>();
         for (AttributeProto a : np.getAttributeList()) {
             attrs.put(a.getName(), attribute(a, name, depth, visible));

@@ -8,6 +8,11 @@ import java.util.Arrays;
 
 /** Expands a {@code SparseTensorProto} (COO indices) into a dense tensor. */
 final class SparseDecoder {
+    /** Dense forms up to this size are built whatever their sparsity. */
+    static final long FREE_DENSE_BYTES = 64L << 20;
+    /** Above {@link #FREE_DENSE_BYTES}: the most dense bytes per stored value byte. */
+    static final long MAX_EXPANSION = 4096;
+
     private SparseDecoder() {
     }
 
@@ -25,8 +30,18 @@ final class SparseDecoder {
         } catch (RuntimeException e) {
             throw new ModelFormatException(what + ": bad dims " + Arrays.toString(dims));
         }
-        if (total * Math.max(1, values.dataType().byteSize()) > Tensor.MAX_BYTES) {
+        long denseBytes = total * Math.max(1, values.dataType().byteSize());
+        if (denseBytes > Tensor.MAX_BYTES) {
             throw new ModelFormatException(what + ": dense form " + Arrays.toString(dims) + " is too large");
+        }
+        // The dense size is only claimed by the file: a few bytes of sparse tensor must not make the
+        // importer allocate gigabytes. Beyond a free allowance, the dense form may be at most
+        // MAX_EXPANSION times the stored values.
+        long stored = Math.max(1, values.size()) * Math.max(1, values.dataType().byteSize());
+        if (denseBytes > FREE_DENSE_BYTES && denseBytes / stored > MAX_EXPANSION) {
+            throw new ModelFormatException(what + ": dense form " + Arrays.toString(dims) + " needs " + denseBytes
+                    + " bytes for " + values.size() + " stored values (more than " + MAX_EXPANSION
+                    + " times the data the file holds, above " + FREE_DENSE_BYTES + " bytes)");
         }
         Tensor out = Tensor.allocate(values.dataType(), dims);
         int nnz = values.numel();

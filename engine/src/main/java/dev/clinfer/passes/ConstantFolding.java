@@ -60,8 +60,10 @@ public final class ConstantFolding {
                 }
                 try {
                     result = op.run(n, in, ctx);
-                } catch (ClinferException | ArithmeticException | IndexOutOfBoundsException e) {
-                    continue; // leave it for run time, where the error names the request
+                } catch (RuntimeException | StackOverflowError e) {
+                    // Any kernel failure (a ClinferException, or a crash on a malformed node such as a
+                    // missing required input): leave the node for run time, where the interpreter
+                    // checks inputs and wraps failures with the node's name.
                 }
             }
             if (result == null || !small(result)) {

@@ -94,6 +94,9 @@ final class GemmFusion {
                 || !fg.isFloat(FusionGraph.in(n, 0)))) {
             return 0;
         }
+        if (n.inputs().size() < 2) {
+            return 0; // malformed (a required input missing): the kernel reports it at run time
+        }
         List<String> inputs = new ArrayList<>(n.inputs());
         Map<String, Attribute> attrs = new LinkedHashMap<>(n.attributes());
         List<Node> group = new ArrayList<>();

@@ -13,7 +13,20 @@ import java.util.Locale;
  * (JOCL, else LWJGL). An explicit choice that cannot load is an error; {@code auto} moves on.
  */
 public final class ClBindings {
+    /** Test hook: wraps every binding {@link #open} returns (fault injection); identity normally. */
+    private static volatile java.util.function.UnaryOperator<ClBinding> wrapper = java.util.function.UnaryOperator.identity();
+
     private ClBindings() {
+    }
+
+    /**
+     * For tests only: every binding opened from now on is passed through {@code w} (a fault-injecting
+     * wrapper, say). Pass null to restore the plain bindings.
+     *
+     * @param w the wrapper, or null
+     */
+    public static void wrapForTests(java.util.function.UnaryOperator<ClBinding> w) {
+        wrapper = w == null ? java.util.function.UnaryOperator.identity() : w;
     }
 
     /**
@@ -26,9 +39,9 @@ public final class ClBindings {
         String p = preference == null ? "auto" : preference.toLowerCase(Locale.ROOT).trim();
         switch (p) {
             case "jocl":
-                return new JoclBinding();
+                return wrapper.apply(new JoclBinding());
             case "lwjgl":
-                return new LwjglBinding();
+                return wrapper.apply(new LwjglBinding());
             case "auto":
             case "":
                 List<String> errors = new ArrayList<>();

@@ -8,16 +8,18 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Seeded mutations of serialized models. Three in four are byte-level: truncation, bit flips, random
+ * Seeded mutations of serialized models. Seven in twenty are byte-level: truncation, bit flips, random
  * overwrites, splices (within a model or from another), duplicated and deleted spans, and corrupted
- * varints; three offsets in four land in the graph-describing bytes (outside tensor data, see
+ * varints; eight in twenty are the deliberate attacks of {@link HostileMutator} (huge length fields,
+ * huge/negative/overflowing dims, initializers larger than the file, deeply nested subgraphs); three offsets in four land in the graph-describing bytes (outside tensor data, see
  * {@link ProtoLayout}), the rest anywhere in the file. Nearly all of these end in the protobuf parser,
  * so one mutation in four is a parse-preserving field mutation ({@link FieldMutator}) that reaches the
  * importer, the passes and the kernels.
  */
 final class ModelMutator {
     /** The mutation kinds. */
-    enum Kind { TRUNCATE, FLIP_BITS, OVERWRITE, SPLICE, DUPLICATE, DELETE, VARINT, FIELD }
+    enum Kind { TRUNCATE, FLIP_BITS, OVERWRITE, SPLICE, DUPLICATE, DELETE, VARINT, FIELD,
+        HUGE_LENGTH, HUGE_DIM, OVERSIZE, NEST }
 
     /**
      * A mutated model.
@@ -112,10 +114,22 @@ final class ModelMutator {
      * @return the mutant
      */
     static Mutant mutate(Target t, List<Target> others, SplittableRandom r) {
-        Kind kind = r.nextInt(4) == 0 ? Kind.FIELD : Kind.values()[r.nextInt(Kind.FIELD.ordinal())];
+        int p = r.nextInt(20);
+        // 5 in 20 noise-like byte mutations would mostly stop in the parser; 5 field mutations and
+        // 8 hostile ones (2 each) reach the importer's checks; the rest are byte-level.
+        Kind kind = p < 5 ? Kind.FIELD : p < 13 ? Kind.values()[Kind.HUGE_LENGTH.ordinal() + (p - 5) / 2]
+                : Kind.values()[r.nextInt(Kind.FIELD.ordinal())];
         byte[] b = t.bytes;
         int n = b.length;
         switch (kind) {
+            case HUGE_LENGTH:
+                return HostileMutator.hugeLength(t, r);
+            case HUGE_DIM:
+                return HostileMutator.hugeDim(t, r);
+            case OVERSIZE:
+                return HostileMutator.oversize(t, r);
+            case NEST:
+                return HostileMutator.nest(t, r);
             case FIELD: {
                 FieldMutator.Change c = FieldMutator.mutate(t.parsed(), r);
                 return new Mutant(kind, c.bytes(), c.description(), true);

@@ -34,7 +34,26 @@ final class ProtoLayout {
         return out;
     }
 
+    /**
+     * @param b a serialized ModelProto
+     * @return {@code [start, end)} of the length varint of every length-delimited field in the
+     *         structural part of the file (model, graph, node, attribute and tensor headers)
+     */
+    static List<int[]> lengthVarints(byte[] b) {
+        List<int[]> out = new ArrayList<>();
+        try {
+            walk(b, 0, b.length, Kind.MODEL, new ArrayList<>(), out);
+        } catch (RuntimeException e) {
+            // as in bulkRanges: what was found so far is valid
+        }
+        return out;
+    }
+
     private static void walk(byte[] b, int pos, int end, Kind kind, List<int[]> out) {
+        walk(b, pos, end, kind, out, null);
+    }
+
+    private static void walk(byte[] b, int pos, int end, Kind kind, List<int[]> out, List<int[]> lengths) {
         while (pos < end) {
             long[] tag = varint(b, pos);
             pos = (int) tag[1];
@@ -53,6 +72,9 @@ final class ProtoLayout {
                 case 2: {
                     long[] len = varint(b, pos);
                     int start = (int) len[1];
+                    if (lengths != null) {
+                        lengths.add(new int[] {pos, start});
+                    }
                     long stop = start + len[0];
                     if (len[0] < 0 || stop > end) {
                         return;
@@ -61,7 +83,7 @@ final class ProtoLayout {
                     if (kind == Kind.TENSOR && isData(field) && len[0] >= MIN_BULK) {
                         out.add(new int[] {start, (int) stop});
                     } else if (child != Kind.OTHER) {
-                        walk(b, start, (int) stop, child, out);
+                        walk(b, start, (int) stop, child, out, lengths);
                     } else if (len[0] >= HUGE) {
                         out.add(new int[] {start, (int) stop});
                     }
