@@ -13,7 +13,6 @@ import dev.clinfer.onnx.proto.Onnx.OperatorSetIdProto;
 import dev.clinfer.onnx.proto.Onnx.TensorProto;
 import dev.clinfer.onnx.proto.Onnx.TypeProto;
 import dev.clinfer.onnx.proto.Onnx.ValueInfoProto;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -41,7 +40,7 @@ class EdgeValuesTest {
             return new SessionOptions().device("java");
         }
         String why = TestData.openClUnavailableReason("jocl");
-        Assumptions.assumeTrue(why == null, "no OpenCL CPU device: " + why);
+        TestData.requireOrSkip(why == null, "an OpenCL CPU device (" + why + ")");
         return new SessionOptions().device("opencl-cpu").binding("jocl");
     }
 
@@ -198,5 +197,25 @@ class EdgeValuesTest {
                 AttributeProto.newBuilder().setName("axes").setType(AttributeProto.AttributeType.INTS).addInts(1).build()),
                 t(new long[] {2, 2}, 1f, NAN, -INF, -1f));
         assertTensor(new long[] {2}, new float[] {NAN, -1f}, y, "ReduceMax");
+    }
+
+    /**
+     * A result too large for one buffer (30000 x 30000 float32 = 3.6 GB, over the 2 GB of a direct
+     * buffer and PoCL's CL_DEVICE_MAX_MEM_ALLOC_SIZE) is a clear ClinferException, and the session
+     * still serves the next request.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"java", "opencl"})
+    void anOversizeResultIsAClearErrorAndTheSessionStaysUsable(String lane) {
+        try (Session s = Session.create(model("MatMul", 2), lane(lane))) {
+            Tensor a = Tensor.allocate(dev.clinfer.api.DataType.FLOAT, 30000, 1);
+            Tensor b = Tensor.allocate(dev.clinfer.api.DataType.FLOAT, 1, 30000);
+            dev.clinfer.api.ClinferException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    dev.clinfer.api.ClinferException.class, () -> s.run(Map.of("x0", a, "x1", b)).close());
+            assertTrue(e.getMessage() != null && e.getMessage().contains("bytes"), String.valueOf(e));
+            try (Result r = s.run(Map.of("x0", t(new long[] {1, 1}, 2f), "x1", t(new long[] {1, 1}, 3f)))) {
+                assertTensor(new long[] {1, 1}, new float[] {6f}, r.get("y"), lane + " after the failure");
+            }
+        }
     }
 }

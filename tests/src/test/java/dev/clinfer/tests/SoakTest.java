@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * once per model before the soak. Afterwards, with every session closed, the live OpenCL objects are
  * back to the baseline and direct memory is back within slack of it.
  *
- * <p>20 s by default; {@code -Dclinfer.soak.seconds=N} for a longer run.
+ * <p>20 s by default; {@code -Dclinfer.soak.seconds=N} for any length (120 for the two-minute soak).
  */
 class SoakTest {
     private static final long DIRECT_SLACK = 64L << 20;
@@ -76,6 +76,7 @@ class SoakTest {
 
     @Test
     void mixedModelsConcurrentRunsAndChurn() throws Exception {
+        // a short run by default; -Dclinfer.soak.seconds=120 for the two-minute soak
         long seconds = Long.getLong("clinfer.soak.seconds", 20);
         List<SessionOptions> lanes = new ArrayList<>();
         lanes.add(new SessionOptions().device("java").threads(2));
@@ -122,8 +123,20 @@ class SoakTest {
                         List<float[]> got = run(live.get(i), sub.input());
                         requests.incrementAndGet();
                         for (int k = 0; k < got.size(); k++) {
-                            if (!java.util.Arrays.equals(got.get(k), sub.reference().get(k))) {
-                                problems.add(sub.name() + ": output " + k + " differs from the reference");
+                            if (!sameResult(got.get(k), sub.reference().get(k), sub.options())) {
+                                float[] g = got.get(k);
+                                float[] e = sub.reference().get(k);
+                                double worst = 0;
+                                int at = -1;
+                                for (int j = 0; j < Math.min(g.length, e.length); j++) {
+                                    double d = Math.abs((double) g[j] - e[j]);
+                                    if (!(d <= worst)) {
+                                        worst = d;
+                                        at = j;
+                                    }
+                                }
+                                problems.add(sub.name() + ": output " + k + " differs from the reference (max abs diff "
+                                        + worst + " at " + at + ", lengths " + g.length + "/" + e.length + ")");
                             }
                         }
                     } catch (dev.clinfer.api.ClinferException e) {
@@ -166,5 +179,28 @@ class SoakTest {
         assertTrue(clAfter.equals(clBefore), "OpenCL live objects " + clBefore + " -> " + clAfter);
         assertTrue(directAfter <= directBefore + DIRECT_SLACK, "direct memory grew from " + directBefore
                 + " to " + directAfter + " bytes (slack " + DIRECT_SLACK + ")");
+    }
+
+    /**
+     * The Java lane is deterministic, so its results must be bit-identical to the reference. On an
+     * OpenCL device a fresh session may get differently compiled programs (PoCL JIT-compiles per
+     * work-group size, and a program may come from the binary cache or from source), which can move
+     * the last bit of a sum: there, results must agree to within 1e-5 relative (observed: 1 ulp),
+     * far below any real corruption.
+     */
+    private static boolean sameResult(float[] got, float[] ref, SessionOptions lane) {
+        if (got.length != ref.length) {
+            return false;
+        }
+        if (lane.device().equals("java")) {
+            return java.util.Arrays.equals(got, ref);
+        }
+        for (int i = 0; i < got.length; i++) {
+            double d = Math.abs((double) got[i] - ref[i]);
+            if (!(d <= 1e-6 + 1e-5 * Math.abs(ref[i]))) {
+                return false;
+            }
+        }
+        return true;
     }
 }
