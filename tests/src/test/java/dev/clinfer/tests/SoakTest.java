@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * once per model before the soak. Afterwards, with every session closed, the live OpenCL objects are
  * back to the baseline and direct memory is back within slack of it.
  *
- * <p>20 s by default; {@code -Dclinfer.soak.seconds=N} for any length (120 for the two-minute soak).
+ * <p>120 s under {@code CI=true}, 20 s otherwise; {@code -Dclinfer.soak.seconds=N} for any length.
  */
 class SoakTest {
     private static final long DIRECT_SLACK = 64L << 20;
@@ -76,8 +76,8 @@ class SoakTest {
 
     @Test
     void mixedModelsConcurrentRunsAndChurn() throws Exception {
-        // a short run by default; -Dclinfer.soak.seconds=120 for the two-minute soak
-        long seconds = Long.getLong("clinfer.soak.seconds", 20);
+        // two minutes in CI, a short run on a developer's machine; any length with the property
+        long seconds = Long.getLong("clinfer.soak.seconds", TestData.isCi() ? 120 : 20);
         List<SessionOptions> lanes = new ArrayList<>();
         lanes.add(new SessionOptions().device("java").threads(2));
         boolean opencl = TestData.openClUnavailableReason("jocl") == null;
