@@ -28,7 +28,8 @@ public final class DeviceOptions {
     /** @param d the device preference, passed on to {@link SessionOptions#device(String)} */
     @Option(names = "--device", paramLabel = "D",
             description = "Device: auto (an OpenCL GPU, else an OpenCL CPU device, else Java), gpu, opencl-cpu, "
-                    + "PLATFORM:DEVICE (see 'clinfer devices'), or java (the pure-Java CPU path). "
+                    + "PLATFORM:DEVICE (see 'clinfer devices'), java (the pure-Java CPU path), or a comma list such as "
+                    + "0:0,0:1 or 0:0,java to share requests across devices. "
                     + "Default: $CLINFER_DEVICE, else auto.")
     void device(String d) {
         if (d.isBlank()) {
