@@ -6,10 +6,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** Loads the {@code .cl} sources shipped under {@code dev/clinfer/kernels/}. */
+/**
+ * Loads the {@code .cl} sources shipped under {@code dev/clinfer/kernels/}. A line
+ * {@code #include "name.clh"} is replaced by that resource's text here, because the sources live
+ * in a jar where the OpenCL compiler's own include path cannot reach them.
+ */
 public final class KernelSources {
     private static final ConcurrentHashMap<String, String> CACHE = new ConcurrentHashMap<>();
+    private static final Pattern INCLUDE = Pattern.compile("(?m)^#include \"([A-Za-z0-9_]+\\.clh)\"\\s*$");
 
     private KernelSources() {
     }
@@ -38,14 +45,23 @@ public final class KernelSources {
     /** @param file e.g. {@code elementwise.cl} @return its text */
     public static String get(String file) {
         return CACHE.computeIfAbsent(file, f -> {
-            try (InputStream in = KernelSources.class.getResourceAsStream("/dev/clinfer/kernels/" + f)) {
-                if (in == null) {
-                    throw new DeviceException("kernel source " + f + " is not on the class path");
-                }
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new DeviceException("cannot read kernel source " + f + ": " + e.getMessage(), e);
+            Matcher m = INCLUDE.matcher(read(f));
+            StringBuilder out = new StringBuilder();
+            while (m.find()) {
+                m.appendReplacement(out, Matcher.quoteReplacement(read(m.group(1))));
             }
+            return m.appendTail(out).toString();
         });
+    }
+
+    private static String read(String file) {
+        try (InputStream in = KernelSources.class.getResourceAsStream("/dev/clinfer/kernels/" + file)) {
+            if (in == null) {
+                throw new DeviceException("kernel source " + file + " is not on the class path");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new DeviceException("cannot read kernel source " + file + ": " + e.getMessage(), e);
+        }
     }
 }

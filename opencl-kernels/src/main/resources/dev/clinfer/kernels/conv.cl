@@ -7,29 +7,8 @@
 //   sd M (output channels), se group, sf images in this launch.
 // One work-item per output element (1-D global, width fastest); guard i < total.
 
-// Optional activation epilogue, for the graph optimiser's fused nodes: -DACT=k (the ordinal of
-// dev.clinfer.ops.FusedActivation.Kind) with -DACT_P0 / -DACT_P1 its parameters. One build per
-// activation; ACT_F works on float and floatN alike (the scalar is always the second operand).
-#ifndef ACT
-#define ACT 0
-#endif
-#if ACT == 1
-#define ACT_F(v) fmax((v), 0.0f)
-#elif ACT == 2
-#define ACT_F(v) fmin(fmax((v), ACT_P0), ACT_P1)
-#elif ACT == 3
-#define ACT_F(v) fmin(fmax(ACT_P0 * (v) + ACT_P1, 0.0f), 1.0f)
-#elif ACT == 4
-#define ACT_F(v) ((v) * fmin(fmax((v) * (1.0f / 6.0f) + 0.5f, 0.0f), 1.0f))
-#elif ACT == 5
-#define ACT_F(v) (fmax((v), 0.0f) + ACT_P0 * fmin((v), 0.0f))
-#elif ACT == 6
-#define ACT_F(v) (1.0f / (1.0f + exp(-(v))))
-#elif ACT == 7
-#define ACT_F(v) ((v) / (1.0f + exp(-(v))))
-#else
-#define ACT_F(v) (v)
-#endif
+// The activation epilogue (ACT_F) shared with the other GEMM-based kernels.
+#include "activation.clh"
 
 // col[n][c * KH * KW + kh * KW + kw][oh * OW + ow] = X[n][c][ih][iw] (0 in the padding): the
 // B operand of conv-as-GEMM, dense [N, G, C/G * KH * KW, OH * OW].
