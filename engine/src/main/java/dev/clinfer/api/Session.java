@@ -157,7 +157,27 @@ public final class Session implements AutoCloseable {
      * @return the session
      */
     public static Session create(Path file, SessionOptions options) {
+        long size;
+        try {
+            size = java.nio.file.Files.size(file);
+        } catch (java.io.IOException e) {
+            size = -1; // the importer reports the unreadable file
+        }
+        checkFileAgainstBudget(file.getFileName() + " (" + size + " bytes)", size, options);
         return new Session(OnnxImporter.load(file), options);
+    }
+
+    /**
+     * Refuses a model before reading it when its serialized form alone is over the budget: the
+     * file is held while its initializers are decoded, so this is a lower bound of the load's
+     * need, and a model that cannot fit is rejected without decoding a byte of it.
+     */
+    private static void checkFileAgainstBudget(String what, long bytes, SessionOptions options) {
+        long budget = options.memoryBudgetBytes();
+        if (bytes > budget) {
+            throw new MemoryBudgetException("model " + what + " is larger than the memory budget of " + budget
+                    + " bytes; not loaded", budget, bytes);
+        }
     }
 
     /**
@@ -166,6 +186,7 @@ public final class Session implements AutoCloseable {
      * @return the session
      */
     public static Session create(byte[] bytes, SessionOptions options) {
+        checkFileAgainstBudget("of " + bytes.length + " bytes", bytes.length, options);
         return new Session(OnnxImporter.load(bytes, null), options);
     }
 

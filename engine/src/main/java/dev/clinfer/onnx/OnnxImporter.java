@@ -23,7 +23,6 @@ import dev.clinfer.onnx.proto.Onnx.ValueInfoProto;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -52,7 +51,7 @@ public final class OnnxImporter {
     public static Model load(Path file) {
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
+            bytes = dev.clinfer.util.FileBytes.read(file);
         } catch (IOException e) {
             throw new ModelFormatException("cannot read model file '" + file + "': " + e, e);
         } catch (OutOfMemoryError e) {

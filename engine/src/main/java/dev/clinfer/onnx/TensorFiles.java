@@ -9,7 +9,6 @@ import dev.clinfer.onnx.proto.Onnx.SequenceProto;
 import dev.clinfer.onnx.proto.Onnx.TensorProto;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +48,7 @@ public final class TensorFiles {
     public static Named readPb(Path file, String kind) {
         String what = "tensor file '" + file.getFileName() + "'";
         try {
-            byte[] bytes = Files.readAllBytes(file);
+            byte[] bytes = dev.clinfer.util.FileBytes.read(file);
             CodedInputStream in = CodedInputStream.newInstance(bytes);
             TensorDecoder decoder = new TensorDecoder(file.toAbsolutePath().getParent());
             if ("sequence".equals(kind)) {

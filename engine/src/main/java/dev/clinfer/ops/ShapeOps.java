@@ -265,14 +265,25 @@ public final class ShapeOps {
     }
 
     private static Tensor[] shape(Node node, Tensor[] in, ExecContext ctx) {
-        long[] s = required(node, in, 0).shape();
+        return one(shapeValue(node, required(node, in, 0).shape()));
+    }
+
+    /**
+     * What a Shape node outputs for an input of the given dims (its start/end attributes applied):
+     * lanes that hold the input elsewhere (on a device) answer Shape from its dims alone.
+     *
+     * @param node a Shape node
+     * @param s    its input's dims
+     * @return the int64 result
+     */
+    public static Tensor shapeValue(Node node, long[] s) {
         int r = s.length;
         long start = node.attrInt("start", 0);
         long end = node.attrInt("end", r);
         start = Math.max(0, Math.min(r, start < 0 ? start + r : start));
         end = Math.max(0, Math.min(r, end < 0 ? end + r : end));
         long[] v = Arrays.copyOfRange(s, (int) start, (int) Math.max(start, end));
-        return one(Tensor.ofLongs(v, v.length));
+        return Tensor.ofLongs(v, v.length);
     }
 
     private static Tensor[] constantOfShape(Node node, Tensor[] in, ExecContext ctx) {

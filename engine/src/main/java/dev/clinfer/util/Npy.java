@@ -55,7 +55,7 @@ public final class Npy {
      * @throws ModelFormatException when it is not a supported .npy array
      */
     public static Tensor read(Path file) throws IOException {
-        return read(Files.readAllBytes(file), file.toString());
+        return read(FileBytes.read(file), file.toString());
     }
 
     /**

@@ -301,22 +301,16 @@ final class RequestRun implements DeviceOpContext {
 
     private void startCpu(int i) {
         Node n = g.nodes[i];
-        List<CompletableFuture<Tensor>> ins = new ArrayList<>(n.inputs().size());
-        for (String name : n.inputs()) {
-            ins.add(name.isEmpty() ? CompletableFuture.completedFuture(null) : hostFuture(val(name)));
+        CompletableFuture<Tensor[]> run = shapeOfDeviceValue(n);
+        if (run == null) {
+            List<CompletableFuture<Tensor>> ins = new ArrayList<>(n.inputs().size());
+            for (String name : n.inputs()) {
+                ins.add(name.isEmpty() ? CompletableFuture.completedFuture(null) : hostFuture(val(name)));
+            }
+            run = smallAndReady(ins) ? runInline(n, ins) : CompletableFuture.allOf(ins.toArray(new CompletableFuture[0]))
+                    .thenApplyAsync(x -> runHost(n, ins), g.executor);
+            started.add(run);
         }
-        CompletableFuture<Tensor[]> run = CompletableFuture.allOf(ins.toArray(new CompletableFuture[0]))
-                .thenApplyAsync(x -> {
-                    Tensor[] a = new Tensor[ins.size()];
-                    for (int k = 0; k < a.length; k++) {
-                        a[k] = ins.get(k).join();
-                    }
-                    long t0 = System.nanoTime();
-                    Tensor[] out = g.host.runNode(n, a);
-                    g.recorder.cpu(n, Thread.currentThread().getName(), t0, System.nanoTime());
-                    return out;
-                }, g.executor);
-        started.add(run);
         for (int k = 0; k < n.outputs().size(); k++) {
             String name = n.outputs().get(k);
             if (name.isEmpty()) {
@@ -332,6 +326,60 @@ final class RequestRun implements DeviceOpContext {
             });
             vals.put(name, o);
         }
+    }
+
+    /** Largest input, in elements, of a CPU-lane node run on the cursor's thread instead of a pool hop. */
+    private static final long INLINE_ELEMENTS = 256;
+
+    private Tensor[] runHost(Node n, List<CompletableFuture<Tensor>> ins) {
+        Tensor[] a = new Tensor[ins.size()];
+        for (int k = 0; k < a.length; k++) {
+            a[k] = ins.get(k).join();
+        }
+        long t0 = System.nanoTime();
+        Tensor[] out = g.host.runNode(n, a);
+        g.recorder.cpu(n, Thread.currentThread().getName(), t0, System.nanoTime());
+        return out;
+    }
+
+    /**
+     * Shape arithmetic (a transformer export has ~150 such nodes: Shape, Gather, Unsqueeze, Concat
+     * on int64 vectors) costs microseconds; handing each to the pool costs more than running it.
+     */
+    private static boolean smallAndReady(List<CompletableFuture<Tensor>> ins) {
+        for (CompletableFuture<Tensor> f : ins) {
+            if (!f.isDone() || f.isCompletedExceptionally()) {
+                return false;
+            }
+            Tensor t = f.join();
+            if (t != null && (t.isContainer() || t.size() > INLINE_ELEMENTS)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private CompletableFuture<Tensor[]> runInline(Node n, List<CompletableFuture<Tensor>> ins) {
+        try {
+            return CompletableFuture.completedFuture(runHost(n, ins));
+        } catch (Throwable t) {
+            return CompletableFuture.failedFuture(t);
+        }
+    }
+
+    /**
+     * A Shape node on the CPU lane whose input lives only on the device: its dims are known here, so
+     * nothing is downloaded. @return the result, or null when this is not such a node
+     */
+    private CompletableFuture<Tensor[]> shapeOfDeviceValue(Node n) {
+        if (!n.opType().equals("Shape") || !n.domain().isEmpty() || n.inputs().isEmpty() || n.inputs().get(0).isEmpty()) {
+            return null;
+        }
+        Val v = val(n.inputs().get(0));
+        if (v.host != null || v.dev == null) {
+            return null;
+        }
+        return CompletableFuture.completedFuture(new Tensor[] {dev.clinfer.ops.ShapeOps.shapeValue(n, v.dev.shape())});
     }
 
     private void free(int i) {

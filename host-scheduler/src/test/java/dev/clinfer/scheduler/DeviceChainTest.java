@@ -41,6 +41,39 @@ class DeviceChainTest {
                 .addOpsetImport(Onnx.OperatorSetIdProto.newBuilder().setVersion(13)).build().toByteArray();
     }
 
+    /** s = Shape(Relu(x)) for x float [N,3] (symbolic N, so Shape cannot fold at load). */
+    static byte[] shapeOfDeviceValueModel() {
+        Onnx.TensorShapeProto.Builder in = Onnx.TensorShapeProto.newBuilder()
+                .addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimParam("N"))
+                .addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(3));
+        Onnx.GraphProto g = Onnx.GraphProto.newBuilder().setName("g")
+                .addInput(Onnx.ValueInfoProto.newBuilder().setName("x").setType(Onnx.TypeProto.newBuilder()
+                        .setTensorType(Onnx.TypeProto.Tensor.newBuilder().setElemType(1).setShape(in))))
+                .addOutput(Onnx.ValueInfoProto.newBuilder().setName("s").setType(Onnx.TypeProto.newBuilder()
+                        .setTensorType(Onnx.TypeProto.Tensor.newBuilder().setElemType(7))))
+                .addNode(Onnx.NodeProto.newBuilder().setOpType("Relu").setName("relu").addInput("x").addOutput("r"))
+                .addNode(Onnx.NodeProto.newBuilder().setOpType("Shape").setName("shape").addInput("r").addOutput("s")
+                        .addAttribute(Onnx.AttributeProto.newBuilder().setName("start")
+                                .setType(Onnx.AttributeProto.AttributeType.INT).setI(-2)))
+                .build();
+        return Onnx.ModelProto.newBuilder().setIrVersion(8).setGraph(g)
+                .addOpsetImport(Onnx.OperatorSetIdProto.newBuilder().setVersion(15)).build().toByteArray();
+    }
+
+    @Test
+    void shapeOfADeviceValueIsAnsweredWithoutDownloadingIt() {
+        ClTestSupport.openOrSkip("auto");
+        Tensor x = Tensor.of(new float[] {1, -2, 3, -4, 5, -6, 7, -8, 9, -10, 11, -12}, 4, 3);
+        try (Session s = Session.create(shapeOfDeviceValueModel(), new SessionOptions().device("opencl-cpu"))) {
+            assertTrue(s.placement().get("relu").startsWith("opencl"), s.placement().toString());
+            assertEquals("java", s.placement().get("shape"), s.placement().toString());
+            try (Result r = s.run(Map.of("x", x))) {
+                assertArrayEquals(new long[] {4, 3}, r.get("s").toLongArray());
+            }
+            assertEquals(0, s.stats().bytesDownloaded(), "Shape must not download its input");
+        }
+    }
+
     @Test
     void openClCpuDeviceRunsAndMatchesJava() {
         ClTestSupport.openOrSkip("auto");

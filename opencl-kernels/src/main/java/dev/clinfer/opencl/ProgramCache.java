@@ -77,7 +77,7 @@ public final class ProgramCache implements AutoCloseable {
         Path entry = dir == null ? null : dir.resolve(key(source, options) + ".bin");
         if (entry != null && Files.isRegularFile(entry)) {
             try {
-                ClProgram p = context.buildProgramFromBinary(Files.readAllBytes(entry), options);
+                ClProgram p = context.buildProgramFromBinary(dev.clinfer.util.FileBytes.read(entry), options);
                 diskHits.incrementAndGet();
                 return p;
             } catch (ClException | IOException e) {
@@ -96,7 +96,7 @@ public final class ProgramCache implements AutoCloseable {
         try {
             Files.createDirectories(entry.getParent());
             Path tmp = Files.createTempFile(entry.getParent(), "prog", ".tmp");
-            Files.write(tmp, p.binary());
+            dev.clinfer.util.FileBytes.write(tmp, p.binary());
             try {
                 Files.move(tmp, entry, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {

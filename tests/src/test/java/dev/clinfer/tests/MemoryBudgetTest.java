@@ -19,8 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@link SessionOptions#memoryBudgetBytes(long)} on ppocr_cls (about 0.6 MB of weights, input
- * {@code x} [N, 3, 48, 192] with a symbolic batch): creation fails with a {@link MemoryBudgetException}
- * naming the budget and the need when initializers plus the static activation peak exceed it, and at
+ * {@code x} [N, 3, 48, 192] with a symbolic batch) and squeezenet1_1: creation fails with a
+ * {@link MemoryBudgetException} naming the budget and the need when the model file alone (before it is
+ * read) or initializers plus the static activation peak exceed it, and at
  * run time a request whose activations would grow the pool past the budget fails the same way while
  * the session stays usable for requests that fit.
  */
@@ -46,13 +47,31 @@ class MemoryBudgetTest {
     }
 
     @Test
-    void creationFailsWhenInitializersAndPeakExceedTheBudget() {
+    void creationFailsWhenInitializersAndPeakExceedTheBudget() throws Exception {
+        // squeezenet1_1 has static shapes, so its activation peak is planned: the file fits the
+        // budget, initializers plus that peak do not
+        Path squeezenet = TestData.requireZooModel("squeezenet1_1").resolve("model.onnx");
+        long budget = java.nio.file.Files.size(squeezenet) + 1024;
+        MemoryBudgetException e = assertThrows(MemoryBudgetException.class,
+                () -> Session.create(squeezenet, new SessionOptions().device("java").memoryBudgetBytes(budget)));
+        assertEquals(budget, e.budgetBytes());
+        assertTrue(e.neededBytes() > budget, e.getMessage());
+        assertTrue(e.getMessage().contains(Long.toString(budget)) && e.getMessage().contains(Long.toString(e.neededBytes()))
+                && e.getMessage().contains("initializers"), e.getMessage());
+    }
+
+    @Test
+    void aFileLargerThanTheBudgetIsRefusedBeforeItIsRead() throws Exception {
+        long size = java.nio.file.Files.size(model());
         MemoryBudgetException e = assertThrows(MemoryBudgetException.class,
                 () -> Session.create(model(), new SessionOptions().device("java").memoryBudgetBytes(100_000)));
         assertEquals(100_000, e.budgetBytes());
-        assertTrue(e.neededBytes() > 100_000, e.getMessage());
-        assertTrue(e.getMessage().contains("100000") && e.getMessage().contains(Long.toString(e.neededBytes()))
-                && e.getMessage().contains("initializers"), e.getMessage());
+        assertEquals(size, e.neededBytes());
+        assertTrue(e.getMessage().contains("model.onnx") && e.getMessage().contains("100000")
+                && e.getMessage().contains("not loaded"), e.getMessage());
+        byte[] bytes = java.nio.file.Files.readAllBytes(model());
+        assertThrows(MemoryBudgetException.class,
+                () -> Session.create(bytes, new SessionOptions().device("java").memoryBudgetBytes(100_000)));
     }
 
     @Test

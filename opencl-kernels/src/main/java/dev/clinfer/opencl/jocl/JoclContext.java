@@ -3,6 +3,7 @@ package dev.clinfer.opencl.jocl;
 import dev.clinfer.opencl.ClBuffer;
 import dev.clinfer.opencl.ClBuildException;
 import dev.clinfer.opencl.ClContext;
+import dev.clinfer.opencl.ClBuildRetry;
 import dev.clinfer.opencl.ClDevice;
 import dev.clinfer.opencl.ClException;
 import dev.clinfer.opencl.ClObjects;
@@ -59,6 +60,10 @@ final class JoclContext implements ClContext {
 
     @Override
     public ClProgram buildProgram(String source, String options) {
+        return ClBuildRetry.build(device, () -> buildFromSource(source, options));
+    }
+
+    private ClProgram buildFromSource(String source, String options) {
         int[] err = new int[1];
         cl_program p = CL.clCreateProgramWithSource(context, 1, new String[] {source}, null, err);
         JoclBinding.check(err[0], "clCreateProgramWithSource");
@@ -67,6 +72,10 @@ final class JoclContext implements ClContext {
 
     @Override
     public ClProgram buildProgramFromBinary(byte[] binary, String options) {
+        return ClBuildRetry.build(device, () -> buildFromBinary(binary, options));
+    }
+
+    private ClProgram buildFromBinary(byte[] binary, String options) {
         int[] err = new int[1];
         int[] status = new int[1];
         cl_program p = CL.clCreateProgramWithBinary(context, 1, new cl_device_id[] {id}, new long[] {binary.length},

@@ -3,6 +3,7 @@ package dev.clinfer.opencl.lwjgl;
 import dev.clinfer.opencl.ClBuffer;
 import dev.clinfer.opencl.ClBuildException;
 import dev.clinfer.opencl.ClContext;
+import dev.clinfer.opencl.ClBuildRetry;
 import dev.clinfer.opencl.ClDevice;
 import dev.clinfer.opencl.ClObjects;
 import dev.clinfer.opencl.ClProgram;
@@ -62,6 +63,10 @@ final class LwjglContext implements ClContext {
 
     @Override
     public ClProgram buildProgram(String source, String options) {
+        return ClBuildRetry.build(device, () -> buildFromSource(source, options));
+    }
+
+    private ClProgram buildFromSource(String source, String options) {
         try (MemoryStack stack = MemoryStack.stackPush()) {
             IntBuffer err = stack.mallocInt(1);
             long p = CL10.clCreateProgramWithSource(context, source, err);
@@ -72,6 +77,10 @@ final class LwjglContext implements ClContext {
 
     @Override
     public ClProgram buildProgramFromBinary(byte[] binary, String options) {
+        return ClBuildRetry.build(device, () -> buildFromBinary(binary, options));
+    }
+
+    private ClProgram buildFromBinary(byte[] binary, String options) {
         ByteBuffer bin = MemoryUtil.memAlloc(binary.length);
         try (MemoryStack stack = MemoryStack.stackPush()) {
             bin.put(binary).flip();
