@@ -508,6 +508,10 @@ public final class Session implements AutoCloseable {
                 }
                 compute.close();
                 buffers.clear();
+                // the weights are the bulk of a session: a closed session that its caller still
+                // references (a registry, a field) must not hold them
+                plan.releaseConstants();
+                model.graph().initializers().clear();
             }
         }
     }

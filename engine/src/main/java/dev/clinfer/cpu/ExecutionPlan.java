@@ -186,4 +186,12 @@ public final class ExecutionPlan {
     List<ValueInfo> inputs() {
         return graph.inputs();
     }
+
+    /**
+     * Drops the plan's references to the graph's constants, so that a closed session that is still
+     * referenced somewhere does not keep its weights alive. The plan must not run afterwards.
+     */
+    public void releaseConstants() {
+        java.util.Arrays.fill(constValues, null);
+    }
 }

@@ -39,6 +39,7 @@ import java.util.logging.Logger;
 final class TransferEngine implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TransferEngine.class.getName());
     private static final Runnable STOP = () -> { };
+    private static final ByteBuffer EMPTY = ByteBuffer.allocateDirect(0);
 
     final ClQueue upQueue;
     final ClQueue downQueue;
@@ -231,6 +232,14 @@ final class TransferEngine implements AutoCloseable {
         }
         upQueue.close();
         downQueue.close();
+        // the staging memory (as large as the biggest transfer) goes now, not when the last
+        // reference to a closed session does
+        for (Staging s : upSets) {
+            s.buf = EMPTY;
+        }
+        for (Staging s : downFree) {
+            s.buf = EMPTY;
+        }
     }
 
     private static void join(Thread t) {
