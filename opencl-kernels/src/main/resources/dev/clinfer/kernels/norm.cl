@@ -95,6 +95,46 @@ __kernel void layernorm(__global const float* x, __global const float* scale, __
     }
 }
 
+/**
+ * layernorm for cols a multiple of 8 and scale/bias of exactly cols elements (same arguments):
+ * one work-item per row, eight columns at a time.
+ */
+__kernel void layernorm8(__global const float* x, __global const float* scale, __global const float* bias,
+                         __global float* y, __global float* meanOut, __global float* invOut,
+                         int rows, int cols, int scaleN, int biasN, float eps, int hasBias, int wantStats) {
+    int r = get_global_id(0);
+    if (r >= rows) {
+        return;
+    }
+    __global const float* row = x + (long) r * cols;
+    __global float* out = y + (long) r * cols;
+    const int n8 = cols / 8;
+    float8 s8 = (float8) 0.0f;
+    for (int j = 0; j < n8; j++) {
+        s8 += vload8(j, row);
+    }
+    float4 s4 = s8.lo + s8.hi;
+    const float mean = ((s4.x + s4.y) + (s4.z + s4.w)) / (float) cols;
+    float8 v8 = (float8) 0.0f;
+    for (int j = 0; j < n8; j++) {
+        const float8 d = vload8(j, row) - mean;
+        v8 += d * d;
+    }
+    float4 v4 = v8.lo + v8.hi;
+    const float inv = 1.0f / sqrt(((v4.x + v4.y) + (v4.z + v4.w)) / (float) cols + eps);
+    for (int j = 0; j < n8; j++) {
+        float8 o = (vload8(j, row) - mean) * inv * vload8(j, scale);
+        if (hasBias) {
+            o += vload8(j, bias);
+        }
+        vstore8(o, j, out);
+    }
+    if (wantStats) {
+        meanOut[r] = mean;
+        invOut[r] = inv;
+    }
+}
+
 // ---- Reduce*: RED_<KIND> picks the accumulator ----
 #if defined(RED_MAX)
 #define RED_INIT (-INFINITY)

@@ -187,10 +187,12 @@ final class FusedAttentionLauncher {
         ctx.launch(sm, new long[] {rows}, null);
         // 3. Y = P V.
         if (bshd) {
-            ClKernel pv = ctx.kernel(FusedLaunchers.PROGRAM, "", "attn_pv_bshd");
-            pv.arg(0, scores.buffer()).arg(1, v.buffer()).arg(2, y.buffer()).arg(3, total)
+            boolean by8 = dv % 8 == 0;
+            int items = by8 ? total / 8 : total;
+            ClKernel pv = ctx.kernel(FusedLaunchers.PROGRAM, "", by8 ? "attn_pv_bshd8" : "attn_pv_bshd");
+            pv.arg(0, scores.buffer()).arg(1, v.buffer()).arg(2, y.buffer()).arg(3, items)
                     .argInts(4, new int[] {(int) qs[0], (int) qs[2], sq, sk, dv, 0, 0, 0});
-            ctx.launch(pv, new long[] {total}, null);
+            ctx.launch(pv, new long[] {items}, null);
         } else {
             GemmCall p = new GemmCall();
             p.m = sq;

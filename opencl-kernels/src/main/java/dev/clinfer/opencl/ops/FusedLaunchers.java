@@ -78,7 +78,7 @@ public final class FusedLaunchers {
                 if (total > 0) {
                     ClKernel k = ctx.kernel(PROGRAM, "", "fused_gelu");
                     k.arg(0, in[0].buffer()).arg(1, y.buffer()).arg(2, total);
-                    ctx.launch(k, new long[] {total}, null);
+                    ctx.launch(k, new long[] {(total + 7) / 8}, null);
                 }
                 return new DeviceTensor[] {y};
             }

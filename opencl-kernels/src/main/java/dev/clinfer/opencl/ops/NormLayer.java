@@ -74,8 +74,12 @@ final class NormLayer implements DeviceOp {
         DeviceTensor mean = stats ? ctx.allocate(DataType.FLOAT, statShape) : null;
         DeviceTensor inv = stats ? ctx.allocate(DataType.FLOAT, statShape) : null;
         if (rows > 0 && cols > 0) {
-            boolean wide = cols >= NormLaunchers.LONG_ROW;
-            ClKernel k = ctx.kernel(NormLaunchers.FILE, "", wide ? "layernorm_wg" : "layernorm");
+            // On a CPU device one work-item walking a row with float8 beats a work-group per row
+            // (barriers) and per-element j % size: for rows of whole vectors and full-size parameters.
+            boolean vector = ctx.device().type().equals("CPU") && cols % 8 == 0 && scale.size() == cols
+                    && (bias == null || bias.size() == cols);
+            boolean wide = !vector && cols >= NormLaunchers.LONG_ROW;
+            ClKernel k = ctx.kernel(NormLaunchers.FILE, "", vector ? "layernorm8" : wide ? "layernorm_wg" : "layernorm");
             // Unused buffer arguments still need a valid buffer: x stands in.
             k.arg(0, x.buffer()).arg(1, scale.buffer()).arg(2, bias != null ? bias.buffer() : x.buffer())
                     .arg(3, y.buffer()).arg(4, stats ? mean.buffer() : y.buffer()).arg(5, stats ? inv.buffer() : y.buffer())

@@ -92,6 +92,11 @@ class FusedLaunchersTest {
     @Test
     void fusedGelu() {
         h.checkSupported(fused("FusedGelu", 1), new Tensor[] {randn(rnd, 3, 77)}, Set.of(), TOL);
+        // eight per work-item: an exact multiple, and large and tiny magnitudes of both signs
+        h.checkSupported(fused("FusedGelu", 1), new Tensor[] {randn(rnd, 4, 16)}, Set.of(), TOL);
+        Tensor wide = Tensor.of(new float[] {-40, -12, -6, -3.5f, -1, -1e-3f, 0, 1e-3f, 0.5f, 1, 2.5f, 6, 12, 40, -0.25f},
+                15);
+        h.checkSupported(fused("FusedGelu", 1), new Tensor[] {wide}, Set.of(), TOL);
     }
 
     @Test
@@ -115,6 +120,10 @@ class FusedLaunchersTest {
         mask.setDouble(5, -10000);
         h.checkSupported(fused("FusedAttention", 4, f("scale", 0.5f), s("layout", "BSHD")),
                 new Tensor[] {randn(rnd, 2, 5, 3, 4), randn(rnd, 2, 6, 3, 4), randn(rnd, 2, 6, 3, 7), mask}, Set.of(), TOL);
+        // Dv a multiple of 8 (the vector P V kernel) and rows longer than 8 (vector softmax + tail)
+        h.checkSupported(fused("FusedAttention", 4, f("scale", 0.25f), s("layout", "BSHD")),
+                new Tensor[] {randn(rnd, 1, 19, 2, 8), randn(rnd, 1, 21, 2, 8), randn(rnd, 1, 21, 2, 16),
+                    Tensor.allocate(dev.clinfer.api.DataType.FLOAT, 1, 1, 1, 21)}, Set.of(), TOL);
         h.checkSupported(fused("FusedAttention", 3, f("scale", 0.3f), s("layout", "BHSD"), i("k_transposed", 1)),
                 new Tensor[] {randn(rnd, 2, 3, 5, 4), randn(rnd, 2, 3, 4, 6), randn(rnd, 2, 3, 6, 8)}, Set.of(), TOL);
         h.checkSupported(fused("FusedAttention", 4, f("scale", 0.3f), s("layout", "BHSD")),
