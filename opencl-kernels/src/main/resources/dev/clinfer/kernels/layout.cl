@@ -150,3 +150,17 @@ __kernel void resize2d(__global const float* x, __global float* y, int n, int in
     float bot = (1.0f - rw) * plane[h1 * inW + w0] + rw * plane[h1 * inW + w1];
     y[i] = (1.0f - rh) * top + rh * bot;
 }
+
+// Resize, nearest with integer scales sH, sW (asymmetric, floor): input pixel (p, oh / sH, iw) fills
+// output row oh at columns iw * sW .. iw * sW + sW - 1. Global (inW, outH, planes), exact.
+__kernel void upsample_nearest_int(__global const float* x, __global float* y, int inH, int inW, int sH, int sW) {
+    const int iw = get_global_id(0);
+    const int oh = get_global_id(1);
+    const long p = get_global_id(2);
+    const int outW = inW * sW;
+    const float v = x[(p * inH + oh / sH) * inW + iw];
+    __global float* row = y + (p * inH * sH + oh) * outW + (long) iw * sW;
+    for (int k = 0; k < sW; k++) {
+        row[k] = v;
+    }
+}

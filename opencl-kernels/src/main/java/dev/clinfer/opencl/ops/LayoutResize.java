@@ -190,6 +190,17 @@ final class LayoutResize implements DeviceOp {
         }
         int h = rank - 2;
         int w = rank - 1;
+        int sH = intScale(p, h);
+        int sW = intScale(p, w);
+        if (sH > 0 && sW > 0 && out[h] == xs[h] * sH && out[w] == xs[w] * sW) {
+            // Integer nearest upsampling (FPN necks): each input pixel is copied to its output run
+            // without per-element division; global (inW, outH, planes).
+            ClKernel k = ctx.kernel(LayoutLaunchers.FILE, "", "upsample_nearest_int");
+            k.arg(0, x.buffer()).arg(1, y.buffer()).arg(2, (int) xs[h]).arg(3, (int) xs[w]).arg(4, sH).arg(5, sW);
+            long planes = n / (out[h] * out[w]);
+            ctx.launch(k, new long[] {xs[w], out[h], planes}, null);
+            return new DeviceTensor[] {y};
+        }
         boolean fp64 = ctx.device().fp64();
         ClKernel k = ctx.kernel(LayoutLaunchers.FILE, fp64 ? "-DRESIZE_FP64" : "", "resize2d");
         k.arg(0, x.buffer()).arg(1, y.buffer()).arg(2, n).arg(3, (int) xs[h]).arg(4, (int) xs[w])

@@ -134,6 +134,9 @@ class LayoutLaunchersTest {
         // PP-OCR det: nearest, asymmetric, floor, scale 2.
         ok("Resize", 11, new Tensor[] {x, empty, scales2}, Set.of(1, 2), "mode", "nearest",
                 "coordinate_transformation_mode", "asymmetric", "nearest_mode", "floor");
+        // integer nearest upsampling with unequal scales (the copy-run kernel), batch of planes
+        ok("Resize", 11, new Tensor[] {randn(rnd, 2, 3, 4, 5), empty, Tensor.of(new float[] {1, 1, 3, 4}, 4)},
+                Set.of(1, 2), "mode", "nearest", "coordinate_transformation_mode", "asymmetric", "nearest_mode", "floor");
         Tensor odd = Tensor.of(new float[] {1, 1, 1.7f, 0.6f}, 4);
         for (String t : new String[] {"half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric",
                 "tf_half_pixel_for_nn"}) {
