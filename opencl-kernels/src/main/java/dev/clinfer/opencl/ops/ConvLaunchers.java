@@ -103,6 +103,11 @@ public final class ConvLaunchers {
         int cg = s.c / s.group;
         int mg = s.m / s.group;
         int ohw = s.oh * s.ow;
+        ConvPlan plan = ConvPlan.of(s, ctx.device(), act);
+        if (plan.kind == ConvPlan.Kind.DIRECT) {
+            direct(node, s, plan, x, w, b, y, ctx);
+            return y;
+        }
         if (s.group == s.c && cg == 1 && s.group > 1) {
             ClKernel k = ctx.kernel(PROGRAM, OPTIONS + act, "conv_depthwise");
             k.arg(0, x.buffer()).arg(1, w.buffer()).arg(2, b != null ? b.buffer() : w.buffer()).arg(3, b != null ? 1 : 0)
@@ -128,7 +133,7 @@ public final class ConvLaunchers {
             g.sCm = 1;
             g.sCn = 0;
         }
-        if (s.pointwise()) {
+        if (plan.kind == ConvPlan.Kind.POINTWISE) {
             // Y[n, g] (mg x HW) = W[g] (mg x cg) * X[n, g] (cg x HW): the input is the B operand as is.
             g.b = x.buffer();
             g.batch(new int[] {s.n, s.group}, new int[] {0, mg * cg}, new int[] {s.c * ohw, cg * ohw},
@@ -156,6 +161,30 @@ public final class ConvLaunchers {
             g.enqueue(ctx);
         }
         return y;
+    }
+
+    /**
+     * The direct kernel: the input copied into a zero-padded scratch, then conv_direct.cl.
+     * Lanes past a row's end read on into the next row and, at the very end, into a tail slack.
+     */
+    private static void direct(Node node, ConvShape s, ConvPlan plan, DeviceTensor x, DeviceTensor w, DeviceTensor b,
+                               DeviceTensor y, DeviceOpContext ctx) {
+        int hp = s.h + s.padTop + s.padBottom;
+        int wp = s.w + s.padLeft + s.padRight;
+        int planes = GemmLaunchers.checkedInt(node, (long) s.n * s.c);
+        // Whole zero planes after the last one hold the reads past the end (2 * VW * SW + KW * DW).
+        long slack = 2L * plan.vw * s.sw + (long) s.kw * s.dw;
+        long plane = (long) hp * wp;
+        int tail = (int) ((slack + plane - 1) / plane);
+        DeviceTensor xp = ctx.allocate(DataType.FLOAT, new long[] {GemmLaunchers.checkedInt(node, (planes + tail) * plane)});
+        ClKernel pad = ctx.kernel(ConvPlan.DIRECT_PROGRAM, plan.options, "conv_pad");
+        pad.arg(0, x.buffer()).arg(1, xp.buffer()).argInts(2, new int[] {s.h, s.w, s.padTop, s.padLeft, planes, 0, 0, 0});
+        ctx.launch(pad, new long[] {wp, hp, planes + tail}, null);
+        ClKernel k = ctx.kernel(ConvPlan.DIRECT_PROGRAM, plan.options, "conv_direct");
+        k.arg(0, xp.buffer()).arg(1, w.buffer()).arg(2, b != null ? b.buffer() : w.buffer()).arg(3, b != null ? 1 : 0)
+                .arg(4, y.buffer()).argInts(5, new int[] {s.c, hp, wp, s.oh, s.ow, s.m, s.group, 0});
+        int mg = s.m / s.group;
+        ctx.launch(k, new long[] {s.oh, (mg + plan.rm - 1) / plan.rm, (long) s.n * s.group}, null);
     }
 
     private static DeviceTensor convTranspose(Node node, DeviceTensor x, DeviceTensor w, DeviceTensor b,
