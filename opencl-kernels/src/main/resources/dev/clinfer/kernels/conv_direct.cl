@@ -119,8 +119,9 @@ __kernel void conv_direct(__global const float* Xp, __global const float* Wt, __
 #pragma unroll
                 for (int kw = 0; kw < KW; kw++) {
                     const floatV xv = conv_load(xc + kh * DH * Wp + kw * DW);
+#pragma unroll
                     for (int r = 0; r < RM; r++) {
-                        acc[r] = mad((floatV) wc[wOff[r] + kh * KW + kw], xv, acc[r]);
+                        acc[r] = fma((floatV) wc[wOff[r] + kh * KW + kw], xv, acc[r]);
                     }
                 }
             }

@@ -184,7 +184,7 @@ public final class ConvLaunchers {
         k.arg(0, xp.buffer()).arg(1, w.buffer()).arg(2, b != null ? b.buffer() : w.buffer()).arg(3, b != null ? 1 : 0)
                 .arg(4, y.buffer()).argInts(5, new int[] {s.c, hp, wp, s.oh, s.ow, s.m, s.group, 0});
         int mg = s.m / s.group;
-        ctx.launch(k, new long[] {s.oh, (mg + plan.rm - 1) / plan.rm, (long) s.n * s.group}, null);
+        ctx.launch(k, new long[] {s.oh, (mg + plan.rm - 1) / plan.rm, (long) s.n * s.group}, new long[] {1, 1, 1});
     }
 
     private static DeviceTensor convTranspose(Node node, DeviceTensor x, DeviceTensor w, DeviceTensor b,
