@@ -112,3 +112,43 @@ void global_pool(__global const float* X, __global float* Y, int inS, int isMax)
         Y[plane] = isMax ? part[0] : part[0] / (float) inS;
     }
 }
+
+// GlobalAveragePool / GlobalMaxPool for CPU devices: one work-item per (N, C) plane, summing
+// eight lanes at a time (no barriers or local memory, which PoCL runs as slow work-item
+// loops; measured 9 ms for mobilenet_v2's 1280 planes of 49 with global_pool, 0.1 ms here).
+// Global (planes); local size 1, so one build serves every shape.
+__kernel void global_pool_planes(__global const float* X, __global float* Y, int inS, int isMax) {
+    const int plane = get_global_id(0);
+    __global const float* x = X + (long) plane * inS;
+    int i = 0;
+    float r;
+    if (isMax) {
+        float8 m = (float8) -INFINITY;
+        for (; i + 8 <= inS; i += 8) {
+            float8 v = vload8(0, x + i);
+            // NaN-propagating lane-wise, like gmax.
+            m = select(m, v, isnan(v) || v > m);
+        }
+        r = -INFINITY;
+        for (int q = 0; q < 8; q++) {
+            r = gmax(r, ((float*) &m)[q]);
+        }
+        for (; i < inS; i++) {
+            r = gmax(r, x[i]);
+        }
+    } else {
+        float8 a = (float8) 0.0f;
+        for (; i + 8 <= inS; i += 8) {
+            a += vload8(0, x + i);
+        }
+        r = 0.0f;
+        for (int q = 0; q < 8; q++) {
+            r += ((float*) &a)[q];
+        }
+        for (; i < inS; i++) {
+            r += x[i];
+        }
+        r /= (float) inS;
+    }
+    Y[plane] = r;
+}
