@@ -2,10 +2,12 @@ package dev.clinfer.opencl.ops;
 
 import dev.clinfer.api.DataType;
 import dev.clinfer.api.InvalidInputException;
+import dev.clinfer.api.Tensor;
 import dev.clinfer.ir.Node;
 import dev.clinfer.ir.ValueInfo;
 import dev.clinfer.opencl.ClKernel;
 import dev.clinfer.opencl.DeviceOp;
+import dev.clinfer.opencl.DeviceOp.ProgramRef;
 import dev.clinfer.opencl.DeviceOpContext;
 import dev.clinfer.opencl.DeviceTensor;
 
@@ -33,7 +35,7 @@ public final class ConvLaunchers {
         r.register("Conv", new DeviceOp() {
             @Override
             public List<ProgramRef> programs(Node node, DeviceOpContext.Static st) {
-                return List.of(new ProgramRef(PROGRAM, OPTIONS), new ProgramRef(GemmCall.PROGRAM, GemmCall.options(st.device())));
+                return ConvLaunchers.programs(node, st, "");
             }
 
             @Override
@@ -62,6 +64,48 @@ public final class ConvLaunchers {
                 return new DeviceTensor[] {convTranspose(node, in[0], in[1], bias(in), ctx)};
             }
         });
+    }
+
+    /**
+     * The programs a Conv (or FusedConv) node will use, so the session builds them when it is
+     * created: the plan is made from the weights' shape, which is a constant in exported models
+     * (the input's spatial size does not change the plan). Without constant weights, both the
+     * im2col and the GEMM programs (the direct one is then built on first use).
+     *
+     * @param node a Conv or FusedConv node
+     * @param st   static facts
+     * @param act  activation build options, "" for none
+     * @return (source, options) pairs
+     */
+    public static List<DeviceOp.ProgramRef> programs(Node node, DeviceOpContext.Static st, String act) {
+        ProgramRef gemm = new ProgramRef(GemmCall.PROGRAM, GemmCall.options(st.device()) + act);
+        ProgramRef im2col = new ProgramRef(PROGRAM, OPTIONS + act);
+        Tensor w = node.inputs().size() > 1 ? st.constant(node.inputs().get(1)) : null;
+        if (w == null || w.shape().length < 3 || w.shape().length > 4) {
+            return List.of(im2col, gemm);
+        }
+        long[] ws = w.shape();
+        long[] xs = ws.clone();
+        xs[0] = 1;
+        xs[1] = ws[1] * node.attrInt("group", 1);
+        // Any spatial size does (the plan depends on the kernel, strides, pads and channels).
+        for (int d = 2; d < xs.length; d++) {
+            xs[d] = 1024;
+        }
+        ConvPlan plan;
+        try {
+            plan = ConvPlan.of(ConvShape.forConv(node, xs, ws), st.device(), act);
+        } catch (RuntimeException e) {
+            return List.of(im2col, gemm);
+        }
+        switch (plan.kind) {
+            case DIRECT:
+                return List.of(new ProgramRef(ConvPlan.DIRECT_PROGRAM, plan.options));
+            case POINTWISE:
+                return List.of(gemm);
+            default:
+                return List.of(im2col, gemm);
+        }
     }
 
     /** @return true when the Conv launcher runs a node with these inputs */
