@@ -2,19 +2,17 @@
 //
 // Window geometry p (int16): s0 H, s1 W, s2 KH, s3 KW, s4 OH, s5 OW, s6 stride h, s7 stride w,
 // s8 pad top, s9 pad left, sa dilation h, sb dilation w, sc pad bottom, sd pad right,
-// se count_include_pad. One work-item per output (1-D global, width fastest).
+// se count_include_pad. Windowed pools: global (OW, OH, planes), one work-item per output (3-D,
+// so no integer division per output: on CPUs that cost more than the window).
 
 // MaxPool: the first valid tap seeds the maximum, later taps replace it when greater (so a NaN
 // seed stays, as in the Java operator); a window with no valid tap gives -inf.
 __kernel void max_pool(__global const float* X, __global float* Y, int total, int16 p) {
-    const int idx = get_global_id(0);
-    if (idx >= total) {
-        return;
-    }
     const int H = p.s0, W = p.s1, OH = p.s4, OW = p.s5;
-    const int ow = idx % OW;
-    const int oh = (idx / OW) % OH;
-    const int plane = idx / (OW * OH);
+    const int ow = get_global_id(0);
+    const int oh = get_global_id(1);
+    const int plane = get_global_id(2);
+    const int idx = (plane * OH + oh) * OW + ow;
     __global const float* x = X + plane * H * W;
     const int ih0 = oh * p.s6 - p.s8;
     const int iw0 = ow * p.s7 - p.s9;
@@ -42,14 +40,11 @@ __kernel void max_pool(__global const float* X, __global float* Y, int total, in
 // AveragePool: the divisor counts the valid taps, or with count_include_pad the taps inside
 // the padded input (not those past the end padding that ceil_mode adds); empty windows give 0.
 __kernel void avg_pool(__global const float* X, __global float* Y, int total, int16 p) {
-    const int idx = get_global_id(0);
-    if (idx >= total) {
-        return;
-    }
     const int H = p.s0, W = p.s1, OH = p.s4, OW = p.s5;
-    const int ow = idx % OW;
-    const int oh = (idx / OW) % OH;
-    const int plane = idx / (OW * OH);
+    const int ow = get_global_id(0);
+    const int oh = get_global_id(1);
+    const int plane = get_global_id(2);
+    const int idx = (plane * OH + oh) * OW + ow;
     __global const float* x = X + plane * H * W;
     const int ih0 = oh * p.s6 - p.s8;
     const int iw0 = ow * p.s7 - p.s9;

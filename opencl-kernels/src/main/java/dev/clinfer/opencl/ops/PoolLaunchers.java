@@ -59,7 +59,7 @@ public final class PoolLaunchers {
                 if (total > 0) {
                     ClKernel k = ctx.kernel(PROGRAM, OPTIONS, kernel);
                     k.arg(0, x.buffer()).arg(1, y.buffer()).arg(2, total).argInts(3, s.packed);
-                    ctx.launch(k, new long[] {total}, null);
+                    ctx.launch(k, new long[] {s.outShape[s.outShape.length - 1], s.packed[4], s.planes}, null);
                 }
                 return new DeviceTensor[] {y};
             }
