@@ -79,10 +79,39 @@ inline floatV conv_load(__global const float* row) {
 #endif
 }
 
-// Xp is the padded input [N, C, Hp, Wp] (conv_pad). One work-item per output row and block of
-// RM output channels, walking the row VW pixels at a time (so the index arithmetic of a
-// work-item is paid once per row). Global (OH, ceil(Mg / RM), N * group); any local size.
-// d: s0 C, s1 Hp, s2 Wp, s3 OH, s4 OW, s5 M, s6 group.
+// VW input values row[q * SW], 0 for the lanes at or past `lim` (the end of the row); for the
+// few blocks whose loads would run past the end of an unpadded input.
+inline floatV conv_load_tail(__global const float* row, int lim) {
+    floatV v;
+    for (int q = 0; q < VW; q++) {
+        ((float*) &v)[q] = q * SW < lim ? row[q * SW] : 0.0f;
+    }
+    return v;
+}
+
+// acc[r] += W[r][c][kh][kw] * x[c][kh][kw] over the group's input channels, LOAD giving the
+// input vector of tap (kh, kw) at `src`.
+#define CONV_TAPS(LOAD)                                                                        \
+    for (int c = 0; c < cg; c++) {                                                             \
+        __global const float* xc = x + c * HW;                                                 \
+        __global const float* wc = Wt + c * (KH * KW);                                         \
+        _Pragma("unroll") for (int kh = 0; kh < KH; kh++) {                                    \
+            _Pragma("unroll") for (int kw = 0; kw < KW; kw++) {                                \
+                __global const float* src = xc + kh * DH * Wp + kw * DW;                       \
+                const floatV xv = LOAD;                                                        \
+                _Pragma("unroll") for (int r = 0; r < RM; r++) {                               \
+                    acc[r] = fma((floatV) wc[wOff[r] + kh * KW + kw], xv, acc[r]);             \
+                }                                                                              \
+            }                                                                                  \
+        }                                                                                      \
+    }
+
+// Xp is the input [N, C, Hp, Wp], zero-padded by conv_pad when the Conv has pads (then with a
+// tail slack, and xLen large), else the Conv's own input (xLen its length: the blocks whose
+// loads would pass it take the guarded path). One work-item per output row and block of RM
+// output channels, walking the row VW pixels at a time (so the index arithmetic of a work-item
+// is paid once per row). Global (OH, ceil(Mg / RM), N * group); any local size.
+// d: s0 C, s1 Hp, s2 Wp, s3 OH, s4 OW, s5 M, s6 group, s7 xLen.
 __kernel void conv_direct(__global const float* Xp, __global const float* Wt, __global const float* bias,
                           int hasBias, __global float* Y, int8 d) {
     const int C = d.s0, Hp = d.s1, Wp = d.s2, OH = d.s3, OW = d.s4, M = d.s5, G = d.s6;
@@ -102,7 +131,10 @@ __kernel void conv_direct(__global const float* Xp, __global const float* Wt, __
     }
     const int HW = Hp * Wp;
     const int OHW = OH * OW;
-    __global const float* xrow = Xp + (n * C + grp * cg) * HW + (oh * SH) * Wp;
+    const int xBase = (n * C + grp * cg) * HW + (oh * SH) * Wp;
+    __global const float* xrow = Xp + xBase;
+    // Furthest element a block's loads reach past its start, in the group's last channel.
+    const int reach = (cg - 1) * HW + (KH - 1) * DH * Wp + (KW - 1) * DW + 2 * VW * SW;
     __global float* yrow = Y + (n * M + grp * mg + mi0) * OHW + oh * OW;
     const int rows = min(RM, mg - mi0);
     for (int owb = 0; owb < OW; owb += VW) {
@@ -111,20 +143,10 @@ __kernel void conv_direct(__global const float* Xp, __global const float* Wt, __
             acc[r] = (floatV) bv[r];
         }
         __global const float* x = xrow + owb * SW;
-        for (int c = 0; c < cg; c++) {
-            __global const float* xc = x + c * HW;
-            __global const float* wc = Wt + c * (KH * KW);
-#pragma unroll
-            for (int kh = 0; kh < KH; kh++) {
-#pragma unroll
-                for (int kw = 0; kw < KW; kw++) {
-                    const floatV xv = conv_load(xc + kh * DH * Wp + kw * DW);
-#pragma unroll
-                    for (int r = 0; r < RM; r++) {
-                        acc[r] = fma((floatV) wc[wOff[r] + kh * KW + kw], xv, acc[r]);
-                    }
-                }
-            }
+        if ((long) xBase + owb * SW + reach <= d.s7) {
+            CONV_TAPS(conv_load(src))
+        } else {
+            CONV_TAPS(conv_load_tail(src, Wp - (owb * SW + kw * DW)))
         }
         for (int r = 0; r < rows; r++) {
             const floatV v = ACT_F(acc[r]);

@@ -216,18 +216,27 @@ public final class ConvLaunchers {
         int hp = s.h + s.padTop + s.padBottom;
         int wp = s.w + s.padLeft + s.padRight;
         int planes = GemmLaunchers.checkedInt(node, (long) s.n * s.c);
-        // Whole zero planes after the last one hold the reads past the end (2 * VW * SW + KW * DW).
-        long slack = 2L * plan.vw * s.sw + (long) s.kw * s.dw;
-        long plane = (long) hp * wp;
-        int tail = (int) ((slack + plane - 1) / plane);
-        DeviceTensor xp = ctx.allocate(DataType.FLOAT, new long[] {GemmLaunchers.checkedInt(node, (planes + tail) * plane)});
-        ClKernel pad = ctx.kernel(ConvPlan.DIRECT_PROGRAM, plan.options, "conv_pad");
-        pad.arg(0, x.buffer()).arg(1, xp.buffer()).argInts(2, new int[] {s.h, s.w, s.padTop, s.padLeft, planes, 0, 0, 0});
-        ctx.launch(pad, new long[] {wp, hp, planes + tail}, null);
+        DeviceTensor xp = x;
+        int xLen = GemmLaunchers.checkedInt(node, x.size());
+        if (hp != s.h || wp != s.w) {
+            // Whole zero planes after the last one hold the reads past the end (2 * VW * SW + KW * DW),
+            // so no block takes the kernel's guarded path.
+            long slack = 2L * plan.vw * s.sw + (long) s.kw * s.dw;
+            long plane = (long) hp * wp;
+            int tail = (int) ((slack + plane - 1) / plane);
+            xp = ctx.allocate(DataType.FLOAT, new long[] {GemmLaunchers.checkedInt(node, (planes + tail) * plane)});
+            xLen = Integer.MAX_VALUE;
+            ClKernel pad = ctx.kernel(ConvPlan.DIRECT_PROGRAM, plan.options, "conv_pad");
+            pad.arg(0, x.buffer()).arg(1, xp.buffer()).argInts(2, new int[] {s.h, s.w, s.padTop, s.padLeft, planes, 0, 0, 0});
+            ctx.launch(pad, new long[] {wp, hp, planes + tail}, null);
+        }
         ClKernel k = ctx.kernel(ConvPlan.DIRECT_PROGRAM, plan.options, "conv_direct");
         k.arg(0, xp.buffer()).arg(1, w.buffer()).arg(2, b != null ? b.buffer() : w.buffer()).arg(3, b != null ? 1 : 0)
-                .arg(4, y.buffer()).argInts(5, new int[] {s.c, hp, wp, s.oh, s.ow, s.m, s.group, 0});
+                .arg(4, y.buffer()).argInts(5, new int[] {s.c, hp, wp, s.oh, s.ow, s.m, s.group, xLen});
         int mg = s.m / s.group;
+        // Local size 1: one build per shape class (PoCL compiles per local size), no vectorising
+        // across work-items (which turned the row loads into gathers), and every work-group is
+        // a whole output row, so both PoCL threads get work.
         ctx.launch(k, new long[] {s.oh, (mg + plan.rm - 1) / plan.rm, (long) s.n * s.group}, new long[] {1, 1, 1});
     }
 

@@ -70,11 +70,14 @@ final class ConvPlan {
         return mg >= max ? max : mg >= 4 ? 4 : mg >= 2 ? 2 : 1;
     }
 
-    /** The measured rule (see {@link ConvBenchMain}'s figures in the commit history). */
+    /**
+     * The measured rule: on CPU devices the direct kernel, for every shape. ConvBenchMain on
+     * PoCL (1 thread) had it ahead of im2col + GEMM on all 3x3 / 7x7 shapes of resnet18 and
+     * squeezenet (e.g. 64x56x56 3x3 30 vs 5 GFLOP/s, 256x14x14 stride 2 33 vs 8), on depthwise
+     * (2-6x) and on 1x1 (0.3-0.7 of the GEMM's time on 7 of 8 mobilenet / squeezenet shapes:
+     * no scalar tail columns when H * W is not a multiple of 16). GPUs keep the tiled GEMM.
+     */
     private static boolean useDirect(ConvShape s, ClDevice device) {
-        if (device.isGpuLike()) {
-            return false;
-        }
-        return !s.pointwise();
+        return !device.isGpuLike();
     }
 }
