@@ -15,9 +15,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * OpenCL launchers: Conv (1x1 as GEMM, depthwise, im2col + GEMM otherwise) and ConvTranspose
- * (a gather kernel), 1-D and 2-D, NCHW float32 (conv.cl, gemm.cl). 3-D convolutions stay on
- * the CPU lane.
+ * OpenCL launchers: Conv and ConvTranspose (a gather kernel), 1-D and 2-D, NCHW float32. A Conv
+ * runs as {@link ConvPlan} says: on CPU devices the direct kernel of conv_direct.cl, built per
+ * shape class; on GPUs 1x1 as a GEMM on the input, depthwise (conv.cl) or im2col + GEMM
+ * (conv.cl, gemm.cl). 3-D convolutions stay on the CPU lane.
  */
 public final class ConvLaunchers {
     private static final String PROGRAM = "conv.cl";
