@@ -136,3 +136,4 @@ __kernel void conv_transpose(__global const float* X, __global const float* Wt, 
     }
     Y[idx] = acc;
 }
+

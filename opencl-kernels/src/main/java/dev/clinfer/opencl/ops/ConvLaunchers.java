@@ -2,10 +2,12 @@ package dev.clinfer.opencl.ops;
 
 import dev.clinfer.api.DataType;
 import dev.clinfer.api.InvalidInputException;
+import dev.clinfer.api.Tensor;
 import dev.clinfer.ir.Node;
 import dev.clinfer.ir.ValueInfo;
 import dev.clinfer.opencl.ClKernel;
 import dev.clinfer.opencl.DeviceOp;
+import dev.clinfer.opencl.DeviceOp.ProgramRef;
 import dev.clinfer.opencl.DeviceOpContext;
 import dev.clinfer.opencl.DeviceTensor;
 
@@ -13,9 +15,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * OpenCL launchers: Conv (1x1 as GEMM, depthwise, im2col + GEMM otherwise) and ConvTranspose
- * (a gather kernel), 1-D and 2-D, NCHW float32 (conv.cl, gemm.cl). 3-D convolutions stay on
- * the CPU lane.
+ * OpenCL launchers: Conv and ConvTranspose (a gather kernel), 1-D and 2-D, NCHW float32. A Conv
+ * runs as {@link ConvPlan} says: on CPU devices the direct kernel of conv_direct.cl, built per
+ * shape class; on GPUs 1x1 as a GEMM on the input, depthwise (conv.cl) or im2col + GEMM
+ * (conv.cl, gemm.cl). 3-D convolutions stay on the CPU lane.
  */
 public final class ConvLaunchers {
     private static final String PROGRAM = "conv.cl";
@@ -33,7 +36,7 @@ public final class ConvLaunchers {
         r.register("Conv", new DeviceOp() {
             @Override
             public List<ProgramRef> programs(Node node, DeviceOpContext.Static st) {
-                return List.of(new ProgramRef(PROGRAM, OPTIONS), new ProgramRef(GemmCall.PROGRAM, GemmCall.options(st.device())));
+                return ConvLaunchers.programs(node, st, "");
             }
 
             @Override
@@ -62,6 +65,48 @@ public final class ConvLaunchers {
                 return new DeviceTensor[] {convTranspose(node, in[0], in[1], bias(in), ctx)};
             }
         });
+    }
+
+    /**
+     * The programs a Conv (or FusedConv) node will use, so the session builds them when it is
+     * created: the plan is made from the weights' shape, which is a constant in exported models
+     * (the input's spatial size does not change the plan). Without constant weights, both the
+     * im2col and the GEMM programs (the direct one is then built on first use).
+     *
+     * @param node a Conv or FusedConv node
+     * @param st   static facts
+     * @param act  activation build options, "" for none
+     * @return (source, options) pairs
+     */
+    public static List<DeviceOp.ProgramRef> programs(Node node, DeviceOpContext.Static st, String act) {
+        ProgramRef gemm = new ProgramRef(GemmCall.PROGRAM, GemmCall.options(st.device()) + act);
+        ProgramRef im2col = new ProgramRef(PROGRAM, OPTIONS + act);
+        Tensor w = node.inputs().size() > 1 ? st.constant(node.inputs().get(1)) : null;
+        if (w == null || w.shape().length < 3 || w.shape().length > 4) {
+            return List.of(im2col, gemm);
+        }
+        long[] ws = w.shape();
+        long[] xs = ws.clone();
+        xs[0] = 1;
+        xs[1] = ws[1] * node.attrInt("group", 1);
+        // Any spatial size does (the plan depends on the kernel, strides, pads and channels).
+        for (int d = 2; d < xs.length; d++) {
+            xs[d] = 1024;
+        }
+        ConvPlan plan;
+        try {
+            plan = ConvPlan.of(ConvShape.forConv(node, xs, ws), st.device(), act);
+        } catch (RuntimeException e) {
+            return List.of(im2col, gemm);
+        }
+        switch (plan.kind) {
+            case DIRECT:
+                return List.of(new ProgramRef(ConvPlan.DIRECT_PROGRAM, plan.options));
+            case POINTWISE:
+                return List.of(gemm);
+            default:
+                return List.of(im2col, gemm);
+        }
     }
 
     /** @return true when the Conv launcher runs a node with these inputs */
@@ -103,6 +148,11 @@ public final class ConvLaunchers {
         int cg = s.c / s.group;
         int mg = s.m / s.group;
         int ohw = s.oh * s.ow;
+        ConvPlan plan = ConvPlan.of(s, ctx.device(), act);
+        if (plan.kind == ConvPlan.Kind.DIRECT) {
+            direct(node, s, plan, x, w, b, y, ctx);
+            return y;
+        }
         if (s.group == s.c && cg == 1 && s.group > 1) {
             ClKernel k = ctx.kernel(PROGRAM, OPTIONS + act, "conv_depthwise");
             k.arg(0, x.buffer()).arg(1, w.buffer()).arg(2, b != null ? b.buffer() : w.buffer()).arg(3, b != null ? 1 : 0)
@@ -128,7 +178,7 @@ public final class ConvLaunchers {
             g.sCm = 1;
             g.sCn = 0;
         }
-        if (s.pointwise()) {
+        if (plan.kind == ConvPlan.Kind.POINTWISE) {
             // Y[n, g] (mg x HW) = W[g] (mg x cg) * X[n, g] (cg x HW): the input is the B operand as is.
             g.b = x.buffer();
             g.batch(new int[] {s.n, s.group}, new int[] {0, mg * cg}, new int[] {s.c * ohw, cg * ohw},
@@ -156,6 +206,39 @@ public final class ConvLaunchers {
             g.enqueue(ctx);
         }
         return y;
+    }
+
+    /**
+     * The direct kernel: the input copied into a zero-padded scratch, then conv_direct.cl.
+     * Lanes past a row's end read on into the next row and, at the very end, into a tail slack.
+     */
+    private static void direct(Node node, ConvShape s, ConvPlan plan, DeviceTensor x, DeviceTensor w, DeviceTensor b,
+                               DeviceTensor y, DeviceOpContext ctx) {
+        int hp = s.h + s.padTop + s.padBottom;
+        int wp = s.w + s.padLeft + s.padRight;
+        int planes = GemmLaunchers.checkedInt(node, (long) s.n * s.c);
+        DeviceTensor xp = x;
+        int xLen = GemmLaunchers.checkedInt(node, x.size());
+        if (hp != s.h || wp != s.w) {
+            // Whole zero planes after the last one hold the reads past the end (2 * VW * SW + KW * DW),
+            // so no block takes the kernel's guarded path.
+            long slack = 2L * plan.vw * s.sw + (long) s.kw * s.dw;
+            long plane = (long) hp * wp;
+            int tail = (int) ((slack + plane - 1) / plane);
+            xp = ctx.allocate(DataType.FLOAT, new long[] {GemmLaunchers.checkedInt(node, (planes + tail) * plane)});
+            xLen = Integer.MAX_VALUE;
+            ClKernel pad = ctx.kernel(ConvPlan.DIRECT_PROGRAM, plan.options, "conv_pad");
+            pad.arg(0, x.buffer()).arg(1, xp.buffer()).argInts(2, new int[] {s.h, s.w, s.padTop, s.padLeft, planes, 0, 0, 0});
+            ctx.launch(pad, new long[] {wp, hp, planes + tail}, null);
+        }
+        ClKernel k = ctx.kernel(ConvPlan.DIRECT_PROGRAM, plan.options, "conv_direct");
+        k.arg(0, xp.buffer()).arg(1, w.buffer()).arg(2, b != null ? b.buffer() : w.buffer()).arg(3, b != null ? 1 : 0)
+                .arg(4, y.buffer()).argInts(5, new int[] {s.c, hp, wp, s.oh, s.ow, s.m, s.group, xLen});
+        int mg = s.m / s.group;
+        // Local size 1: one build per shape class (PoCL compiles per local size), no vectorising
+        // across work-items (which turned the row loads into gathers), and every work-group is
+        // a whole output row, so both PoCL threads get work.
+        ctx.launch(k, new long[] {s.oh, (mg + plan.rm - 1) / plan.rm, (long) s.n * s.group}, new long[] {1, 1, 1});
     }
 
     private static DeviceTensor convTranspose(Node node, DeviceTensor x, DeviceTensor w, DeviceTensor b,

@@ -41,6 +41,11 @@ public final class FusedLaunchers {
             }
 
             @Override
+            public List<ProgramRef> programs(Node node, DeviceOpContext.Static ctx) {
+                return ConvLaunchers.programs(node, ctx, FusedActivation.of(node).clOptions());
+            }
+
+            @Override
             public DeviceTensor[] enqueue(Node node, DeviceTensor[] in, DeviceOpContext ctx) {
                 return new DeviceTensor[] {ConvLaunchers.conv(node, in[0], in[1], in.length > 2 ? in[2] : null, ctx,
                         FusedActivation.of(node).clOptions())};

@@ -59,7 +59,7 @@ public final class PoolLaunchers {
                 if (total > 0) {
                     ClKernel k = ctx.kernel(PROGRAM, OPTIONS, kernel);
                     k.arg(0, x.buffer()).arg(1, y.buffer()).arg(2, total).argInts(3, s.packed);
-                    ctx.launch(k, new long[] {total}, null);
+                    ctx.launch(k, new long[] {s.outShape[s.outShape.length - 1], s.packed[4], s.planes}, null);
                 }
                 return new DeviceTensor[] {y};
             }
@@ -95,9 +95,15 @@ public final class PoolLaunchers {
                 int planes = GemmLaunchers.checkedInt(node, y.size());
                 GemmLaunchers.checkedInt(node, x.size());
                 if (planes > 0) {
-                    ClKernel k = ctx.kernel(PROGRAM, OPTIONS, "global_pool");
-                    k.arg(0, x.buffer()).arg(1, y.buffer()).arg(2, (int) inS).arg(3, max ? 1 : 0);
-                    ctx.launch(k, new long[] {(long) planes * GLS}, new long[] {GLS});
+                    // GPUs reduce a plane with a work-group; CPU devices with one work-item.
+                    boolean gpu = ctx.device().isGpuLike();
+                    ClKernel k = ctx.kernel(PROGRAM, OPTIONS, gpu ? "global_pool" : "global_pool_planes");
+                    k.arg(0, x.buffer()).arg(1, y.buffer()).arg(2, GemmLaunchers.checkedInt(node, inS)).arg(3, max ? 1 : 0);
+                    if (gpu) {
+                        ctx.launch(k, new long[] {(long) planes * GLS}, new long[] {GLS});
+                    } else {
+                        ctx.launch(k, new long[] {planes}, new long[] {1});
+                    }
                 }
                 return new DeviceTensor[] {y};
             }

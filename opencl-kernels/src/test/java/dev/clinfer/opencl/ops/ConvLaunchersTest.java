@@ -43,8 +43,30 @@ class ConvLaunchersTest {
         Tensor x = randn(rnd, n, c, hh, ww);
         Tensor w = randn(rnd, m, c / group, k0, k1);
         var tol = c / group * k0 * k1 > 200 ? LONG_TOL : TOL;
-        h.checkSupported(node("Conv", 11, 3, 1, all), new Tensor[] {x, w, randn(rnd, m)}, Set.of(1, 2), tol);
-        h.checkSupported(node("Conv", 11, 2, 1, all), new Tensor[] {x, w}, Set.of(1), tol);
+        // Every strategy: the device's rule, then each forced (the direct kernel on CPUs,
+        // im2col / 1x1 GEMM / the depthwise kernel on GPUs).
+        for (String strategy : new String[] {null, "direct", "gemm"}) {
+            ConvPlan.force = strategy;
+            try {
+                h.checkSupported(node("Conv", 11, 3, 1, all), new Tensor[] {x, w, randn(rnd, m)}, Set.of(1, 2), tol);
+                h.checkSupported(node("Conv", 11, 2, 1, all), new Tensor[] {x, w}, Set.of(1), tol);
+            } finally {
+                ConvPlan.force = null;
+            }
+        }
+    }
+
+    @Test
+    void directBlocksAndEdges() {
+        // Output channels not a multiple of the 8-channel block; rows not a multiple of the
+        // 8-pixel vector; unpadded inputs whose last blocks take the guarded loads.
+        conv(1, 5, 9, 13, 13, 1, 3, 3, s("auto_pad", "VALID"), ints("strides", 2, 2));
+        conv(2, 7, 11, 10, 17, 1, 1, 1, ints("strides", 2, 2));
+        conv(1, 16, 7, 7, 12, 1, 3, 3, ints("pads", 1, 1, 1, 1));
+        conv(1, 3, 30, 29, 9, 1, 7, 7, ints("strides", 2, 2), ints("pads", 3, 3, 3, 3));
+        conv(2, 8, 9, 21, 16, 2, 3, 3, ints("pads", 0, 2, 1, 0), ints("dilations", 1, 2));
+        conv(1, 6, 6, 19, 12, 6, 5, 5, ints("pads", 2, 2, 2, 2), ints("strides", 1, 2));
+        conv(1, 4, 1, 40, 9, 1, 1, 5, ints("pads", 0, 2, 0, 2));
     }
 
     @Test

@@ -67,6 +67,16 @@ class PoolLaunchersTest {
     }
 
     @Test
+    void globalPoolsPropagateNaN() {
+        // A NaN in the vector part of one plane and in the scalar tail of another.
+        Tensor x = randn(rnd, 1, 3, 5, 26);
+        x.setDouble(3, Double.NaN);
+        x.setDouble(130 + 129, Double.NaN);
+        h.checkSupported(node("GlobalAveragePool", 13, 1, 1), new Tensor[] {x}, Set.of(), TOL);
+        h.checkSupported(node("GlobalMaxPool", 13, 1, 1), new Tensor[] {x}, Set.of(), TOL);
+    }
+
+    @Test
     void declinesIndicesAnd3d() {
         Tensor x = randn(rnd, 1, 2, 6, 6);
         assertFalse(h.check(node("MaxPool", 12, 1, 2, ints("kernel_shape", 2, 2)), new Tensor[] {x}, Set.of(), TOL));

@@ -1,0 +1,163 @@
+// Direct convolution for CPU devices, specialised per shape class through build options:
+//   -DKH -DKW (kernel), -DSH -DSW (strides), -DDH -DDW (dilations), -DRM (output channels per
+//   work-item), -DVW (output pixels per work-item, a vector width), plus the ACT epilogue.
+// Pads, spatial sizes, channel counts and groups stay run-time arguments, so one build serves
+// every layer of a shape class (resnet18 needs three: 7x7/2, 3x3/1, 3x3/2).
+// The input is first copied into a zero-padded scratch (conv_pad), so the convolution itself has
+// no border tests: each work-item computes RM output channels x VW consecutive output pixels of
+// one row in VW-wide vector registers, and per (input channel, tap) one vector load of the
+// padded row (a double-width load and a shuffle for stride 2) feeds RM multiply-adds. Lanes past
+// the row's end read the next row (or the scratch's tail slack) and are never stored. No local
+// memory and no barriers, which PoCL runs as slow work-item loops. Depthwise is RM = 1 with one
+// input channel per group.
+
+#include "activation.clh"
+
+#ifndef KH
+#define KH 3
+#endif
+#ifndef KW
+#define KW 3
+#endif
+#ifndef SH
+#define SH 1
+#endif
+#ifndef SW
+#define SW 1
+#endif
+#ifndef DH
+#define DH 1
+#endif
+#ifndef DW
+#define DW 1
+#endif
+#ifndef RM
+#define RM 4
+#endif
+#ifndef VW
+#define VW 8
+#endif
+#define CCAT_(a, b) a##b
+#define CCAT(a, b) CCAT_(a, b)
+#define floatV CCAT(float, VW)
+#define vloadV CCAT(vload, VW)
+#define vstoreV CCAT(vstore, VW)
+#if VW == 4
+#define vload2V vload8
+#elif VW == 8
+#define vload2V vload16
+#endif
+
+// Xp[plane][ih][iw] = X[plane][ih - pt][iw - pl], 0 in the padding and in the whole planes past
+// the last one (the tail slack). Global (Wp, Hp, planes + tail planes): no integer division,
+// which costs more than the copy on CPUs. g: s0 H, s1 W, s2 pad top, s3 pad left, s4 planes.
+__kernel void conv_pad(__global const float* X, __global float* Xp, int8 g) {
+    const int Wp = get_global_size(0), Hp = get_global_size(1);
+    const int x = get_global_id(0), yy = get_global_id(1), plane = get_global_id(2);
+    const int H = g.s0, W = g.s1;
+    const int ih = yy - g.s2;
+    const int iw = x - g.s3;
+    float v = 0.0f;
+    if (plane < g.s4 && ih >= 0 && ih < H && iw >= 0 && iw < W) {
+        v = X[(plane * H + ih) * W + iw];
+    }
+    Xp[(plane * Hp + yy) * Wp + x] = v;
+}
+
+// VW input values row[q * SW], q < VW.
+inline floatV conv_load(__global const float* row) {
+#if SW == 1
+    return vloadV(0, row);
+#elif SW == 2 && defined(vload2V)
+    return vload2V(0, row).even;
+#else
+    floatV v;
+    for (int q = 0; q < VW; q++) {
+        ((float*) &v)[q] = row[q * SW];
+    }
+    return v;
+#endif
+}
+
+// VW input values row[q * SW], 0 for the lanes at or past `lim` (the end of the row); for the
+// few blocks whose loads would run past the end of an unpadded input.
+inline floatV conv_load_tail(__global const float* row, int lim) {
+    floatV v;
+    for (int q = 0; q < VW; q++) {
+        ((float*) &v)[q] = q * SW < lim ? row[q * SW] : 0.0f;
+    }
+    return v;
+}
+
+// acc[r] += W[r][c][kh][kw] * x[c][kh][kw] over the group's input channels, LOAD giving the
+// input vector of tap (kh, kw) at `src`.
+#define CONV_TAPS(LOAD)                                                                        \
+    for (int c = 0; c < cg; c++) {                                                             \
+        __global const float* xc = x + c * HW;                                                 \
+        __global const float* wc = Wt + c * (KH * KW);                                         \
+        _Pragma("unroll") for (int kh = 0; kh < KH; kh++) {                                    \
+            _Pragma("unroll") for (int kw = 0; kw < KW; kw++) {                                \
+                __global const float* src = xc + kh * DH * Wp + kw * DW;                       \
+                const floatV xv = LOAD;                                                        \
+                _Pragma("unroll") for (int r = 0; r < RM; r++) {                               \
+                    acc[r] = fma((floatV) wc[wOff[r] + kh * KW + kw], xv, acc[r]);             \
+                }                                                                              \
+            }                                                                                  \
+        }                                                                                      \
+    }
+
+// Xp is the input [N, C, Hp, Wp], zero-padded by conv_pad when the Conv has pads (then with a
+// tail slack, and xLen large), else the Conv's own input (xLen its length: the blocks whose
+// loads would pass it take the guarded path). One work-item per output row and block of RM
+// output channels, walking the row VW pixels at a time (so the index arithmetic of a work-item
+// is paid once per row). Global (OH, ceil(Mg / RM), N * group); any local size.
+// d: s0 C, s1 Hp, s2 Wp, s3 OH, s4 OW, s5 M, s6 group, s7 xLen.
+__kernel void conv_direct(__global const float* Xp, __global const float* Wt, __global const float* bias,
+                          int hasBias, __global float* Y, int8 d) {
+    const int C = d.s0, Hp = d.s1, Wp = d.s2, OH = d.s3, OW = d.s4, M = d.s5, G = d.s6;
+    const int cg = C / G;
+    const int mg = M / G;
+    const int oh = get_global_id(0);
+    const int mi0 = get_global_id(1) * RM;
+    const int grp = get_global_id(2) % G;
+    const int n = get_global_id(2) / G;
+    // Rows past the group's last channel repeat it (loads stay in bounds); they are not stored.
+    int wOff[RM];
+    float bv[RM];
+    for (int r = 0; r < RM; r++) {
+        const int m = grp * mg + min(mi0 + r, mg - 1);
+        wOff[r] = m * cg * (KH * KW);
+        bv[r] = hasBias ? bias[m] : 0.0f;
+    }
+    const int HW = Hp * Wp;
+    const int OHW = OH * OW;
+    const int xBase = (n * C + grp * cg) * HW + (oh * SH) * Wp;
+    __global const float* xrow = Xp + xBase;
+    // Furthest element a block's loads reach past its start, in the group's last channel.
+    const int reach = (cg - 1) * HW + (KH - 1) * DH * Wp + (KW - 1) * DW + 2 * VW * SW;
+    __global float* yrow = Y + (n * M + grp * mg + mi0) * OHW + oh * OW;
+    const int rows = min(RM, mg - mi0);
+    for (int owb = 0; owb < OW; owb += VW) {
+        floatV acc[RM];
+        for (int r = 0; r < RM; r++) {
+            acc[r] = (floatV) bv[r];
+        }
+        __global const float* x = xrow + owb * SW;
+        if ((long) xBase + owb * SW + reach <= d.s7) {
+            CONV_TAPS(conv_load(src))
+        } else {
+            CONV_TAPS(conv_load_tail(src, Wp - (owb * SW + kw * DW)))
+        }
+        for (int r = 0; r < rows; r++) {
+            const floatV v = ACT_F(acc[r]);
+            __global float* y = yrow + r * OHW + owb;
+            if (owb + VW <= OW) {
+                vstoreV(v, 0, y);
+            } else {
+                for (int q = 0; q < OW - owb; q++) {
+                    y[q] = ((const float*) &v)[q];
+                }
+            }
+        }
+    }
+}

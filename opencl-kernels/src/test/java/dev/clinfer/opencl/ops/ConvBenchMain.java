@@ -1,0 +1,102 @@
+package dev.clinfer.opencl.ops;
+
+import dev.clinfer.api.DataType;
+import dev.clinfer.api.Tensor;
+import dev.clinfer.ir.Attribute;
+import dev.clinfer.ir.Node;
+import dev.clinfer.opencl.ClBinding;
+import dev.clinfer.opencl.ClBindings;
+import dev.clinfer.opencl.ClBuffer;
+import dev.clinfer.opencl.ClContext;
+import dev.clinfer.opencl.ClDevice;
+import dev.clinfer.opencl.ClKernel;
+import dev.clinfer.opencl.ClQueue;
+import dev.clinfer.opencl.DeviceOpContext;
+import dev.clinfer.opencl.DeviceTensor;
+import dev.clinfer.opencl.ProgramCache;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Times Conv shapes through the launcher on the first device of a binding, once per strategy
+ * (not a unit test; used to set the direct-versus-GEMM rule of {@link ConvPlan}). Each argument
+ * is one shape {@code C,H,W,M,K,stride,pad,group}; system property {@code reps} (default 5).
+ */
+public final class ConvBenchMain {
+    private ConvBenchMain() {
+    }
+
+    /** @param args shapes */
+    public static void main(String[] args) {
+        int reps = Integer.getInteger("reps", 5);
+        ClBinding b = ClBindings.open("jocl", new ArrayList<>());
+        ClDevice d = b.devices().get(0);
+        try (ClContext context = b.createContext(d); ClQueue queue = context.createQueue(false);
+             ProgramCache programs = new ProgramCache(context)) {
+            Map<String, ClKernel> kernels = new HashMap<>();
+            List<ClBuffer> owned = new ArrayList<>();
+            DeviceOpContext ctx = new DeviceOpContext() {
+                @Override
+                public ClDevice device() {
+                    return d;
+                }
+
+                @Override
+                public DeviceTensor allocate(DataType type, long[] shape) {
+                    ClBuffer buf = context.createBuffer(Math.max(4, Tensor.elementCount(shape) * type.byteSize()));
+                    owned.add(buf);
+                    return new DeviceTensor(buf, type, shape);
+                }
+
+                @Override
+                public ClKernel kernel(String program, String options, String name) {
+                    return kernels.computeIfAbsent(program + "|" + options + "|" + name,
+                            k -> programs.get(program, options).kernel(name));
+                }
+
+                @Override
+                public void launch(ClKernel kernel, long[] global, long[] local) {
+                    queue.launch(kernel, global, local, List.of()).close();
+                }
+
+                @Override
+                public Tensor hostInput(Node node, int index) {
+                    return null;
+                }
+            };
+            System.out.println("device: " + d);
+            for (String a : args) {
+                int[] v = Arrays.stream(a.split(",")).mapToInt(Integer::parseInt).toArray();
+                int c = v[0], h = v[1], w = v[2], m = v[3], k = v[4], st = v[5], pad = v[6], group = v[7];
+                Node node = GemmTestNodes.node("Conv", 11, 3, 1, GemmTestNodes.ints("strides", st, st),
+                        GemmTestNodes.ints("pads", pad, pad, pad, pad), GemmTestNodes.i("group", group),
+                        GemmTestNodes.ints("kernel_shape", k, k));
+                DeviceTensor x = ctx.allocate(DataType.FLOAT, new long[] {1, c, h, w});
+                DeviceTensor wt = ctx.allocate(DataType.FLOAT, new long[] {m, c / group, k, k});
+                DeviceTensor bias = ctx.allocate(DataType.FLOAT, new long[] {m});
+                ConvShape s = ConvShape.forConv(node, x.shape(), wt.shape());
+                double flop = 2.0 * m * (c / group) * k * k * s.oh * s.ow;
+                for (String strategy : System.getProperty("strategies", "gemm,direct").split(",")) {
+                    ConvPlan.force = strategy;
+                    ConvLaunchers.conv(node, x, wt, bias, ctx, "");
+                    queue.finish();
+                    double best = Double.MAX_VALUE;
+                    for (int r = 0; r < reps; r++) {
+                        long t0 = System.nanoTime();
+                        ConvLaunchers.conv(node, x, wt, bias, ctx, "");
+                        queue.finish();
+                        best = Math.min(best, (System.nanoTime() - t0) / 1e6);
+                    }
+                    System.out.printf("%-28s %-7s %8.2f ms %6.1f GFLOP/s%n", a, strategy, best, flop / best / 1e6);
+                }
+                ConvPlan.force = null;
+            }
+            kernels.values().forEach(ClKernel::close);
+            owned.forEach(ClBuffer::close);
+        }
+    }
+}
