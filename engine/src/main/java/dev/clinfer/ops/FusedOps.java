@@ -41,13 +41,11 @@ public final class FusedOps {
 
     private static Tensor[] fusedConv(Node node, Tensor[] in, ExecContext ctx) {
         FusedActivation act = FusedActivation.of(node);
-        boolean clamp = act.kind() == FusedActivation.Kind.RELU || act.kind() == FusedActivation.Kind.CLIP;
-        if (clamp && in[0] != null && in[0].dataType() == DataType.FLOAT && in[1] != null
+        if (in[0] != null && in[0].dataType() == DataType.FLOAT && in[1] != null
                 && in[1].dataType() == DataType.FLOAT) {
-            // Relu/Clip are a clamp applied inside the GEMM tiles while they are in cache.
-            float lo = act.kind() == FusedActivation.Kind.RELU ? 0f : act.p0();
-            float hi = act.kind() == FusedActivation.Kind.RELU ? Float.POSITIVE_INFINITY : act.p1();
-            return new Tensor[] {ConvOps.convFloatClamped(node, in[0], in[1], in.length > 2 ? in[2] : null, lo, hi, ctx)};
+            // The activation runs inside the kernels' tiles while they are in cache.
+            return new Tensor[] {ConvOps.convFloatFused(node, in[0], in[1], in.length > 2 ? in[2] : null, act, null,
+                    ctx)};
         }
         Tensor[] y = OpRegistry.defaultRegistry().find("", "Conv").run(node, in, ctx);
         if (act.kind() != FusedActivation.Kind.NONE) {
