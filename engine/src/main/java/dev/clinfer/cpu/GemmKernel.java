@@ -100,7 +100,7 @@ public final class GemmKernel {
             scaleRows(c, cOff, ldc, m, n, beta);
         }
         GemmVector.multiply(m, n, k, ap, null, GemmBSource.matrix(b, bOff, ldb, transB, k, n), c, cOff, ldc,
-                beta != 0f, null, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, ctx);
+                beta != 0f, null, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, null, ctx);
         releaseATemp(ap);
     }
 
@@ -192,7 +192,7 @@ public final class GemmKernel {
             scaleRows(c, cOff, ldc, m, n, beta);
         }
         GemmVector.multiply(m, n, k, ap, b.flat(), null, c, cOff, ldc, beta != 0f, null, Float.NEGATIVE_INFINITY,
-                Float.POSITIVE_INFINITY, ctx);
+                Float.POSITIVE_INFINITY, null, ctx);
         releaseATemp(ap);
     }
 
@@ -227,7 +227,7 @@ public final class GemmKernel {
                 scaleRows(c, cOff, ldc, m, n, 0f);
             }
         } else if (a.isVector() && b.isVector()) {
-            GemmVector.multiply(m, n, k, a.data(), b.flat(), null, c, cOff, ldc, add, rowBias, lo, hi, ctx);
+            GemmVector.multiply(m, n, k, a.data(), b.flat(), null, c, cOff, ldc, add, rowBias, lo, hi, null, ctx);
             return;
         } else {
             GemmScalar.sgemmPacked(m, 1f, a.data(), 0, k, b, add ? 1f : 0f, c, cOff, ldc, ctx);
@@ -255,6 +255,28 @@ public final class GemmKernel {
      */
     public static void multiply(GemmPackedA a, GemmBSource b, float[] c, int cOff, int ldc, boolean add,
                                 float[] rowBias, float lo, float hi, ExecContext ctx) {
+        multiply(a, b, c, cOff, ldc, add, rowBias, lo, hi, null, ctx);
+    }
+
+    /**
+     * {@link #multiply(GemmPackedA, GemmBSource, float[], int, int, boolean, float[], float, float, ExecContext)}
+     * with {@code tail} run on each finished block of C after the bias and clamp (on the vector
+     * path while the block is in cache; on the scalar path once over all of C).
+     *
+     * @param a       packed A ({@code m x k})
+     * @param b       B source ({@code k x n})
+     * @param c       C elements
+     * @param cOff    offset of C[0][0]
+     * @param ldc     row stride of C
+     * @param add     add the product to C instead of overwriting it
+     * @param rowBias per-row bias ({@code m} values), or null
+     * @param lo      lower clamp ({@code Float.NEGATIVE_INFINITY} for none)
+     * @param hi      upper clamp ({@code Float.POSITIVE_INFINITY} for none)
+     * @param tail    further epilogue, or null
+     * @param ctx     pool, or null
+     */
+    public static void multiply(GemmPackedA a, GemmBSource b, float[] c, int cOff, int ldc, boolean add,
+                                float[] rowBias, float lo, float hi, GemmEpilogue tail, ExecContext ctx) {
         int m = a.m();
         int n = b.n();
         int k = a.k();
@@ -265,7 +287,7 @@ public final class GemmKernel {
             return;
         }
         if (k > 0 && a.isVector()) {
-            GemmVector.multiply(m, n, k, a.data(), null, b, c, cOff, ldc, add, rowBias, lo, hi, ctx);
+            GemmVector.multiply(m, n, k, a.data(), null, b, c, cOff, ldc, add, rowBias, lo, hi, tail, ctx);
             return;
         }
         GemmPackedB pb = GemmPackedB.take(k, n);
@@ -285,6 +307,9 @@ public final class GemmKernel {
         });
         multiply(a, pb, c, cOff, ldc, add, rowBias, lo, hi, ctx);
         pb.release();
+        if (tail != null) {
+            tail.apply(c, cOff, ldc, 0, m, 0, n);
+        }
     }
 
     private static void epilogue(int m, int n, float[] c, int cOff, int ldc, float[] rowBias, float lo, float hi) {

@@ -167,10 +167,11 @@ final class GemmVector {
      * @param rowBias per-row bias, or null
      * @param lo      lower clamp (-inf for none)
      * @param hi      upper clamp (+inf for none)
+     * @param tail    run on each finished tile after bias and clamp, or null
      * @param ctx     pool, or null for the calling thread
      */
     static void multiply(int m, int n, int k, float[] ap, float[] bp, GemmBSource src, float[] c, int cOff, int ldc,
-                         boolean add, float[] rowBias, float lo, float hi, ExecContext ctx) {
+                         boolean add, float[] rowBias, float lo, float hi, GemmEpilogue tail, ExecContext ctx) {
         int rowPanels = (m + MR - 1) / MR;
         int colPanels = (n + NR - 1) / NR;
         int threads = ctx == null ? 1 : ctx.threads();
@@ -207,6 +208,9 @@ final class GemmVector {
                 if (epi) {
                     epilogue(ip0 * MR, Math.min(m, ip1 * MR), jp0 * NR, Math.min(n, jp1 * NR), c, cOff, ldc,
                             rowBias, lo, hi);
+                }
+                if (tail != null) {
+                    tail.apply(c, cOff, ldc, ip0 * MR, Math.min(m, ip1 * MR), jp0 * NR, Math.min(n, jp1 * NR));
                 }
             }
             if (block != null) {

@@ -82,7 +82,9 @@ final class ConvDepthwiseVector {
                 fillPadded(g, lay, x, (img * g.c + ch) * g.inSize, buf);
                 float b = bias == null ? 0f : bias[oc];
                 int wOff = oc * g.kernelSize;
-                if (g.strides[1] == 1) {
+                if (g.strides[1] == 1 && g.strides[0] == 1 && g.kernel[0] == 3 && g.kernel[1] == 3 && g.out[1] >= L) {
+                    rows1x3x3(g, lay, buf, w, wOff, b, lo, hi, y, p * g.outSize);
+                } else if (g.strides[1] == 1) {
                     if (g.kernel[0] == 3 && g.kernel[1] == 3 && g.strides[0] == 1) {
                         flat3x3(g.out[0] * lay.rowWidth, lay.rowWidth, buf, w, wOff, b, wide);
                     } else {
@@ -108,7 +110,8 @@ final class ConvDepthwiseVector {
         int padTop = g.padsBegin[0];
         int padLeft = g.padsBegin[1];
         int rowWidth = lay.rowWidth;
-        java.util.Arrays.fill(buf, 0f);
+        // No clearing: every plane writes the same positions, so the zeros the buffer was
+        // created with (padding) stay zeros and each data position is overwritten.
         // Buffer column c holds input column c - padLeft.
         int c0 = padLeft;
         int c1 = Math.min(rowWidth, wd + padLeft);
@@ -124,9 +127,13 @@ final class ConvDepthwiseVector {
                     System.arraycopy(x, src + c0, buf, dst + c0, c1 - c0);
                 }
             } else {
-                int half = lay.phaseWidth;
-                for (int c = c0; c < c1; c++) {
-                    buf[dst + (c & 1) * half + (c >> 1)] = x[src + c];
+                // Even columns to the first half, odd to the second: two simple strided loops.
+                int odd = dst + lay.phaseWidth;
+                for (int c = c0 + (c0 & 1); c < c1; c += 2) {
+                    buf[dst + (c >> 1)] = x[src + c];
+                }
+                for (int c = c0 + 1 - (c0 & 1); c < c1; c += 2) {
+                    buf[odd + (c >> 1)] = x[src + c];
                 }
             }
         }
@@ -168,6 +175,48 @@ final class ConvDepthwiseVector {
             s = FloatVector.fromArray(S, buf, t + r2 + 1).fma(v7, s);
             s = FloatVector.fromArray(S, buf, t + r2 + 2).fma(v8, s);
             s.intoArray(wide, t);
+        }
+    }
+
+    /**
+     * Stride-1 3x3 for rows of at least one vector, row by row straight into the output with the
+     * clamp (no intermediate plane); the last vector of a row overlaps the one before it.
+     */
+    private static void rows1x3x3(ConvGeometry g, Layout lay, float[] buf, float[] w, int wOff, float bias,
+                                  float lo, float hi, float[] y, int yPlane) {
+        int oh = g.out[0];
+        int ow = g.out[1];
+        int rw = lay.rowWidth;
+        FloatVector v0 = FloatVector.broadcast(S, w[wOff]);
+        FloatVector v1 = FloatVector.broadcast(S, w[wOff + 1]);
+        FloatVector v2 = FloatVector.broadcast(S, w[wOff + 2]);
+        FloatVector v3 = FloatVector.broadcast(S, w[wOff + 3]);
+        FloatVector v4 = FloatVector.broadcast(S, w[wOff + 4]);
+        FloatVector v5 = FloatVector.broadcast(S, w[wOff + 5]);
+        FloatVector v6 = FloatVector.broadcast(S, w[wOff + 6]);
+        FloatVector v7 = FloatVector.broadcast(S, w[wOff + 7]);
+        FloatVector v8 = FloatVector.broadcast(S, w[wOff + 8]);
+        FloatVector vb = FloatVector.broadcast(S, bias);
+        FloatVector vlo = FloatVector.broadcast(S, lo);
+        FloatVector vhi = FloatVector.broadcast(S, hi);
+        for (int oy = 0; oy < oh; oy++) {
+            int r0 = oy * rw;
+            int r1 = r0 + rw;
+            int r2 = r1 + rw;
+            int yRow = yPlane + oy * ow;
+            for (int ox = 0; ox < ow; ox += L) {
+                int o = Math.min(ox, ow - L);
+                FloatVector s = FloatVector.fromArray(S, buf, r0 + o).fma(v0, vb);
+                s = FloatVector.fromArray(S, buf, r0 + o + 1).fma(v1, s);
+                s = FloatVector.fromArray(S, buf, r0 + o + 2).fma(v2, s);
+                s = FloatVector.fromArray(S, buf, r1 + o).fma(v3, s);
+                s = FloatVector.fromArray(S, buf, r1 + o + 1).fma(v4, s);
+                s = FloatVector.fromArray(S, buf, r1 + o + 2).fma(v5, s);
+                s = FloatVector.fromArray(S, buf, r2 + o).fma(v6, s);
+                s = FloatVector.fromArray(S, buf, r2 + o + 1).fma(v7, s);
+                s = FloatVector.fromArray(S, buf, r2 + o + 2).fma(v8, s);
+                s.max(vlo).min(vhi).intoArray(y, yRow + o);
+            }
         }
     }
 

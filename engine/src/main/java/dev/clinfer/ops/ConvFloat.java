@@ -4,6 +4,7 @@ import dev.clinfer.api.Tensor;
 import dev.clinfer.cpu.GemmKernel;
 import dev.clinfer.cpu.GemmPackedA;
 import dev.clinfer.cpu.GemmBSource;
+import dev.clinfer.cpu.GemmEpilogue;
 import dev.clinfer.cpu.GemmWeightCache;
 
 import java.util.Arrays;
@@ -13,8 +14,9 @@ import java.util.List;
  * The float32 Conv kernel: depthwise 2-D convolutions by {@link ConvDepthwise}, everything else
  * as one GEMM per image and group, {@code Y = W * cols}, where cols is X itself for a pointwise
  * (1x1) convolution and the im2col matrix otherwise (written straight into the packed GEMM
- * operand). W is packed once per session for constant weights ({@link GemmWeightCache}); bias
- * and a clamp (Relu, Clip) run in the GEMM's tiles while they are in cache.
+ * operand). W is packed once per session for constant weights ({@link GemmWeightCache}); bias,
+ * a residual sum, a clamp (Relu, Clip) and other activations run in the GEMM's tiles while they
+ * are in cache ({@link ConvEpilogue}).
  */
 final class ConvFloat {
     /** Below this many flops per (image, group) GEMM, groups run one per task. */
@@ -28,37 +30,51 @@ final class ConvFloat {
      * @param x    input {@code [n, c, in...]}
      * @param w    weights {@code [m, cg, k...]} (float32, float16 or bfloat16)
      * @param bias per output channel, or null
-     * @param lo   lower clamp of the result ({@code -inf} for none)
-     * @param hi   upper clamp of the result ({@code +inf} for none)
-     * @param y    output {@code [n, m, out...]}
+     * @param ep   what follows the bias (residual sum, clamp, activation)
+     * @param y    output {@code [n, m, out...]}; every element is written
      * @param ctx  pool
      */
-    static void run(ConvGeometry g, float[] x, Tensor w, float[] bias, float lo, float hi, float[] y,
+    static void run(ConvGeometry g, float[] x, Tensor w, float[] bias, ConvEpilogue ep, float[] y,
                     ExecContext ctx) {
         if (g.outSize == 0 || g.n == 0 || g.m == 0) {
             return;
         }
+        int total = g.n * g.m * g.outSize;
         if (g.dims == 2 && g.cg == 1 && g.group == g.c) {
             float[] wf = GemmWeightCache.get(w, "f32", w.numel(), w::toFloatArray);
+            // With a residual the clamp must wait for the sum: the kernel then clamps nothing.
+            float lo = ep.sum == null ? ep.lo : Float.NEGATIVE_INFINITY;
+            float hi = ep.sum == null ? ep.hi : Float.POSITIVE_INFINITY;
             if (GemmKernel.VECTOR && ConvDepthwiseVector.supports(g)) {
                 ConvDepthwiseVector.run(g, x, wf, bias, lo, hi, y, ctx);
             } else {
                 ConvDepthwise.run(g, x, wf, bias, lo, hi, y, ctx);
             }
+            if (ep.sum != null) {
+                ep.applyAll(y, total, ctx);
+            } else if (ep.act.kind() != FusedActivation.Kind.NONE) {
+                new ConvEpilogue(ep.act, null).applyAll(y, total, ctx);
+            }
             return;
         }
+        boolean add = ep.sum != null;
+        if (add) {
+            // The GEMM accumulates onto the residual: Y = sum + W * cols, then bias and activation.
+            ep.sum.get(0, y, 0, total);
+        }
+        GemmEpilogue tail = ep.gemmTail();
         GemmPackedA[] packed = packedWeights(g, w, ctx);
         int jobs = g.n * g.group;
         long flops = 2L * g.mg * g.cg * g.kernelSize * g.outSize;
         if (jobs > 1 && (flops < SMALL_GROUP_FLOPS || g.group >= 4 * ctx.threads())) {
             ctx.parallelFor(jobs, flops, (s, e) -> {
                 for (int j = s; j < e; j++) {
-                    one(g, j / g.group, j % g.group, x, packed[j % g.group], bias, lo, hi, y, null);
+                    one(g, j / g.group, j % g.group, x, packed[j % g.group], bias, ep, add, tail, y, null);
                 }
             });
         } else {
             for (int j = 0; j < jobs; j++) {
-                one(g, j / g.group, j % g.group, x, packed[j % g.group], bias, lo, hi, y, ctx);
+                one(g, j / g.group, j % g.group, x, packed[j % g.group], bias, ep, add, tail, y, ctx);
             }
         }
     }
@@ -77,18 +93,15 @@ final class ConvFloat {
         });
     }
 
-    /** One image {@code img}, one group {@code gr}: Y = W[gr] * im2col(X[img, gr]) + bias, clamped. */
-    private static void one(ConvGeometry g, int img, int gr, float[] x, GemmPackedA w, float[] bias, float lo,
-                            float hi, float[] y, ExecContext ctx) {
+    /** One image {@code img}, one group {@code gr}: Y (+)= W[gr] * im2col(X[img, gr]) + bias, then the epilogue. */
+    private static void one(ConvGeometry g, int img, int gr, float[] x, GemmPackedA w, float[] bias, ConvEpilogue ep,
+                            boolean add, GemmEpilogue tail, float[] y, ExecContext ctx) {
         int xOff = (img * g.c + gr * g.cg) * g.inSize;
         int yOff = (img * g.m + gr * g.mg) * g.outSize;
         float[] rowBias = bias == null || g.group == 1 ? bias : Arrays.copyOfRange(bias, gr * g.mg, (gr + 1) * g.mg);
-        if (g.isPointwise()) {
-            GemmKernel.multiply(w, GemmBSource.matrix(x, xOff, g.inSize, false, g.cg, g.outSize), y, yOff,
-                    g.outSize, false, rowBias, lo, hi, ctx);
-        } else {
-            GemmKernel.multiply(w, new ConvIm2col(g, x, xOff), y, yOff, g.outSize, false, rowBias, lo, hi, ctx);
-        }
+        GemmBSource src = g.isPointwise() ? GemmBSource.matrix(x, xOff, g.inSize, false, g.cg, g.outSize)
+                : new ConvIm2col(g, x, xOff);
+        GemmKernel.multiply(w, src, y, yOff, g.outSize, add, rowBias, ep.lo, ep.hi, tail, ctx);
     }
 
     /** Adds {@code bias[ch]} to every element of plane {@code ch} of each image. */

@@ -4,6 +4,7 @@ import dev.clinfer.api.DataType;
 import dev.clinfer.api.InvalidInputException;
 import dev.clinfer.api.Tensor;
 import dev.clinfer.api.UnsupportedOperatorException;
+import dev.clinfer.cpu.GemmWeightCache;
 import dev.clinfer.ir.Node;
 
 import java.util.Arrays;
@@ -35,19 +36,20 @@ public final class ConvOps {
     }
 
     /**
-     * A float32 (or float16 / bfloat16) Conv with its result clamped to {@code [lo, hi]} inside
-     * the kernel: the entry for fused Conv+Relu / Conv+Clip nodes.
+     * A float32 Conv with a fused epilogue: the entry for FusedConv and FusedConvAdd nodes. The
+     * input is read and the result built in per-thread scratch arrays ({@link ConvScratch}).
      *
      * @param node the node (attributes, messages)
-     * @param x    input
+     * @param x    input (float32, float16 or bfloat16)
      * @param w    weights (cached packed when an initializer)
      * @param b    bias, or null
-     * @param lo   lower clamp ({@code Float.NEGATIVE_INFINITY} for none; 0 for Relu)
-     * @param hi   upper clamp ({@code Float.POSITIVE_INFINITY} for none)
+     * @param act  activation applied last
+     * @param sum  residual added before the activation (the output's shape), or null
      * @param ctx  context
      * @return the output, of x's type
      */
-    static Tensor convFloatClamped(Node node, Tensor x, Tensor w, Tensor b, float lo, float hi, ExecContext ctx) {
+    static Tensor convFloatFused(Node node, Tensor x, Tensor w, Tensor b, FusedActivation act, Tensor sum,
+                                 ExecContext ctx) {
         ConvGeometry g = ConvGeometry.forConv(node, x.shape(), w.shape());
         checkBias(node, b, g.m);
         DataType t = x.dataType();
@@ -58,10 +60,32 @@ public final class ConvOps {
         if (y.size() == 0) {
             return y;
         }
-        float[] out = new float[y.numel()];
-        ConvFloat.run(g, x.toFloatArray(), w, b == null ? null : b.toFloatArray(), lo, hi, out, ctx);
-        MatMulOps.putFloats(y, out);
+        if (sum != null && (sum.dataType() != DataType.FLOAT || !Arrays.equals(sum.shape(), y.shape()))) {
+            throw new InvalidInputException(node + ": the residual must be float32 of shape "
+                    + Arrays.toString(y.shape()) + ", got " + sum.dataType() + " " + Arrays.toString(sum.shape()));
+        }
+        int n = y.numel();
+        float[] out = ConvScratch.output(n);
+        ConvFloat.run(g, ConvScratch.input(x), w, floatBias(b), new ConvEpilogue(act, sum == null ? null : sum.floats()),
+                out, ctx);
+        putFloats(y, out, n);
         return y;
+    }
+
+    /** @return the bias as floats, cached for initializers */
+    private static float[] floatBias(Tensor b) {
+        return b == null ? null : GemmWeightCache.get(b, "f32", b.numel(), b::toFloatArray);
+    }
+
+    /** Copies the first {@code n} values of {@code src} into {@code y}. */
+    private static void putFloats(Tensor y, float[] src, int n) {
+        if (y.dataType() == DataType.FLOAT) {
+            y.floats().put(0, src, 0, n);
+        } else {
+            for (int i = 0; i < n; i++) {
+                y.setDouble(i, src[i]);
+            }
+        }
     }
 
     static Tensor[] convTranspose(Node node, Tensor[] in, ExecContext ctx) {
@@ -82,15 +106,17 @@ public final class ConvOps {
         }
         switch (t) {
             case FLOAT: case FLOAT16: case BFLOAT16: {
-                float[] out = new float[y.numel()];
-                float[] bias = b == null ? null : b.toFloatArray();
+                float[] bias = floatBias(b);
                 if (transpose) {
+                    float[] out = new float[y.numel()];
                     ConvTransposeFloat.run(g, x.toFloatArray(), w, bias, out, ctx);
+                    MatMulOps.putFloats(y, out);
                 } else {
-                    ConvFloat.run(g, x.toFloatArray(), w, bias, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY,
-                            out, ctx);
+                    int n = y.numel();
+                    float[] out = ConvScratch.output(n);
+                    ConvFloat.run(g, ConvScratch.input(x), w, bias, ConvEpilogue.NONE, out, ctx);
+                    putFloats(y, out, n);
                 }
-                MatMulOps.putFloats(y, out);
                 break;
             }
             case DOUBLE: {

@@ -16,6 +16,8 @@ import java.util.Map;
  * <ul>
  *   <li>{@code FusedConv}: Conv (same inputs and attributes) plus {@code activation} applied to
  *       its output ({@link FusedActivation});</li>
+ *   <li>{@code FusedConvAdd}: {@code activation(Conv(X, W, B) + R)}, inputs {@code [X, W, B, R]}
+ *       with R of the Conv output's shape: a residual block's Conv, Add and activation;</li>
  *   <li>{@code FusedMatMul}: {@code A[..., K] x B[K, N] + bias[N]} with any batch dims on A,
  *       run as one Gemm over the flattened batch;</li>
  *   <li>{@code FusedElementwise}: a chain of elementwise ops in one pass ({@link FusedExpression});</li>
@@ -33,6 +35,7 @@ public final class FusedOps {
     /** @param r the registry to fill */
     public static void register(OpRegistry r) {
         r.register(DOMAIN, "FusedConv", FusedOps::fusedConv);
+        r.register(DOMAIN, "FusedConvAdd", FusedOps::fusedConvAdd);
         r.register(DOMAIN, "FusedMatMul", FusedOps::fusedMatMul);
         r.register(DOMAIN, "FusedElementwise", (node, in, ctx) -> new Tensor[] {FusedElementwiseKernel.run(node, in, ctx)});
         r.register(DOMAIN, "FusedGelu", FusedOps::gelu);
@@ -41,13 +44,11 @@ public final class FusedOps {
 
     private static Tensor[] fusedConv(Node node, Tensor[] in, ExecContext ctx) {
         FusedActivation act = FusedActivation.of(node);
-        boolean clamp = act.kind() == FusedActivation.Kind.RELU || act.kind() == FusedActivation.Kind.CLIP;
-        if (clamp && in[0] != null && in[0].dataType() == DataType.FLOAT && in[1] != null
+        if (in[0] != null && in[0].dataType() == DataType.FLOAT && in[1] != null
                 && in[1].dataType() == DataType.FLOAT) {
-            // Relu/Clip are a clamp applied inside the GEMM tiles while they are in cache.
-            float lo = act.kind() == FusedActivation.Kind.RELU ? 0f : act.p0();
-            float hi = act.kind() == FusedActivation.Kind.RELU ? Float.POSITIVE_INFINITY : act.p1();
-            return new Tensor[] {ConvOps.convFloatClamped(node, in[0], in[1], in.length > 2 ? in[2] : null, lo, hi, ctx)};
+            // The activation runs inside the kernels' tiles while they are in cache.
+            return new Tensor[] {ConvOps.convFloatFused(node, in[0], in[1], in.length > 2 ? in[2] : null, act, null,
+                    ctx)};
         }
         Tensor[] y = OpRegistry.defaultRegistry().find("", "Conv").run(node, in, ctx);
         if (act.kind() != FusedActivation.Kind.NONE) {
@@ -57,6 +58,32 @@ public final class FusedOps {
             act.apply(y[0].floats(), ctx);
         }
         return y;
+    }
+
+    private static Tensor[] fusedConvAdd(Node node, Tensor[] in, ExecContext ctx) {
+        FusedActivation act = FusedActivation.of(node);
+        Tensor x = in[0];
+        Tensor w = in[1];
+        Tensor b = in.length > 2 ? in[2] : null;
+        Tensor r = in.length > 3 ? in[3] : null;
+        if (x == null || w == null || r == null) {
+            throw new InvalidInputException(node + ": FusedConvAdd needs X, W and the residual R");
+        }
+        if (x.dataType() == DataType.FLOAT && w.dataType() == DataType.FLOAT && r.dataType() == DataType.FLOAT
+                && java.util.Arrays.equals(r.shape(), ConvGeometry.forConv(node, x.shape(), w.shape()).outputShape())) {
+            return new Tensor[] {ConvOps.convFloatFused(node, x, w, b, act, r, ctx)};
+        }
+        // Anything else (a broadcast residual, other types): the ops the pass replaced, in turn.
+        OpRegistry reg = OpRegistry.defaultRegistry();
+        Tensor y = reg.find("", "Conv").run(node, new Tensor[] {x, w, b}, ctx)[0];
+        Tensor s = reg.find("", "Add").run(helper(node, "Add", Map.of()), new Tensor[] {y, r}, ctx)[0];
+        if (act.kind() != FusedActivation.Kind.NONE) {
+            if (s.dataType() != DataType.FLOAT) {
+                throw new InvalidInputException(node + ": a fused activation needs float32, got " + s.dataType());
+            }
+            act.apply(s.floats(), ctx);
+        }
+        return new Tensor[] {s};
     }
 
     /** Gemm semantics over A viewed as [prod(batch), K]; the result is viewed back as [..., N]. */

@@ -10,6 +10,7 @@ import java.nio.FloatBuffer;
  * each (N, C) plane streams from and to the tensors' buffers on its own thread.
  */
 final class Pool2d {
+    private static final boolean VECTOR = dev.clinfer.cpu.GemmKernel.VECTOR;
     private Pool2d() {
     }
 
@@ -56,14 +57,25 @@ final class Pool2d {
         FloatBuffer xb = x.floats();
         FloatBuffer yb = y.floats();
         long cost = (long) oh * ow * g.kernel[0] * g.kernel[1];
+        // Max pooling with stride 2 (nearly every CNN): rows are reduced first (contiguous, so
+        // vectorised), then the reduced row is split into its even and odd columns so every
+        // horizontal tap is a contiguous run too.
+        boolean split = max && sw == 2;
+        int half = (w + 1) / 2;
         ctx.parallelFor(planes, cost, (s, e) -> {
             float[] in = new float[h * w];
             float[] out = new float[oh * ow];
+            float[] vrow = split ? new float[w] : null;
+            float[] halves = split ? new float[2 * half] : null;
             FloatBuffer xr = xb.duplicate();
             FloatBuffer yr = yb.duplicate();
             for (int p = s; p < e; p++) {
                 xr.get(p * h * w, in);
-                plane(in, out, w, hs, he, jLo, jHi, kw, sw, pw, max);
+                if (split) {
+                    maxStride2(in, out, w, half, hs, he, jLo, jHi, kw, pw, vrow, halves);
+                } else {
+                    plane(in, out, w, hs, he, jLo, jHi, kw, sw, pw, max);
+                }
                 if (!max) {
                     for (int i = 0; i < oh; i++) {
                         for (int j = 0; j < ow; j++) {
@@ -92,7 +104,9 @@ final class Pool2d {
                     int off = yy * w - pw + kx;
                     int lo = jLo[kx];
                     int hi = jHi[kx];
-                    if (max) {
+                    if (max && sw == 1) {
+                        maxRange(out, ob, in, off, lo, hi);
+                    } else if (max) {
                         for (int j = lo; j < hi; j++) {
                             out[ob + j] = Math.max(out[ob + j], in[off + j * sw]);
                         }
@@ -103,6 +117,48 @@ final class Pool2d {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * Max pooling of one plane with stride 2 along rows: per output row, the max over its input
+     * rows, split into even and odd columns; tap kx of output column j is then element
+     * {@code j + floorDiv(kx - pw, 2)} of one half.
+     */
+    private static void maxStride2(float[] in, float[] out, int w, int half, int[] hs, int[] he, int[] jLo,
+                                   int[] jHi, int kw, int pw, float[] vrow, float[] halves) {
+        int ow = out.length / hs.length;
+        java.util.Arrays.fill(out, Float.NEGATIVE_INFINITY);
+        for (int i = 0; i < hs.length; i++) {
+            if (he[i] <= hs[i]) {
+                continue;
+            }
+            System.arraycopy(in, hs[i] * w, vrow, 0, w);
+            for (int yy = hs[i] + 1; yy < he[i]; yy++) {
+                maxRange(vrow, 0, in, yy * w, 0, w);
+            }
+            for (int k = 0; 2 * k < w; k++) {
+                halves[k] = vrow[2 * k];
+            }
+            for (int k = 0; 2 * k + 1 < w; k++) {
+                halves[half + k] = vrow[2 * k + 1];
+            }
+            int ob = i * ow;
+            for (int kx = 0; kx < kw; kx++) {
+                int d = kx - pw;
+                maxRange(out, ob, halves, (d & 1) * half + (d >> 1), jLo[kx], jHi[kx]);
+            }
+        }
+    }
+
+    /** {@code dst[dOff + j] = max(dst[dOff + j], src[sOff + j])} for j in [lo, hi). */
+    private static void maxRange(float[] dst, int dOff, float[] src, int sOff, int lo, int hi) {
+        if (VECTOR) {
+            PoolVector.maxInto(dst, dOff, src, sOff, lo, hi);
+            return;
+        }
+        for (int j = lo; j < hi; j++) {
+            dst[dOff + j] = Math.max(dst[dOff + j], src[sOff + j]);
         }
     }
 

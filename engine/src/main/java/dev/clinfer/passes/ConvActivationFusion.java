@@ -24,7 +24,7 @@ final class ConvActivationFusion {
     }
 
     /** What matched: the nodes after the Conv, the activation and its parameters. */
-    private record Match(List<Node> nodes, String activation, float[] params) {
+    record Match(List<Node> nodes, String activation, float[] params) {
     }
 
     /**
@@ -32,6 +32,11 @@ final class ConvActivationFusion {
      * @param fired counts by pass name, added to
      */
     static void apply(FusionGraph fg, Map<String, Integer> fired) {
+        // Residual blocks first, so Conv -> Add -> Relu becomes one FusedConvAdd rather than a
+        // FusedConv whose output still goes through a separate Add.
+        if (!GraphOptimizer.disabledPasses().contains("convadd")) {
+            ConvAddFusion.apply(fg, fired);
+        }
         for (Node conv : new ArrayList<>(fg.graph().nodes())) {
             if (!conv.opType().equals("Conv") || !conv.domain().isEmpty() || conv.outputs().size() != 1) {
                 continue;
@@ -57,7 +62,12 @@ final class ConvActivationFusion {
         }
     }
 
-    private static Match match(FusionGraph fg, String y) {
+    /**
+     * @param fg the graph
+     * @param y  a value
+     * @return the activation reading {@code y} alone that a producer of y may absorb, or null
+     */
+    static Match match(FusionGraph fg, String y) {
         List<Node> cons = fg.consumers(y);
         if (fg.graph().outputs().stream().anyMatch(o -> o.name().equals(y))) {
             return null;

@@ -20,6 +20,8 @@ final class ShapeRulesFused {
     static void register(Map<String, ShapeRules.Rule> m, Map<String, ShapeRules.Rule> standard) {
         ShapeRules.Rule conv = standard.get("Conv");
         m.put("FusedConv", conv);
+        // Inputs 0-2 are Conv's; the residual (input 3) has the output's shape.
+        m.put("FusedConvAdd", conv);
         m.put("FusedGelu", (n, c) -> c.set(n, 0, c.type(n, 0), c.shape(n, 0)));
         m.put("FusedElementwise", (n, c) -> {
             List<Shape> shapes = new ArrayList<>();

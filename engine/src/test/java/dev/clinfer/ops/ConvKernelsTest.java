@@ -38,7 +38,7 @@ class ConvKernelsTest {
     }
 
     /** 2-D conv reference: x [n,c,h,w], w [m,c/group,kh,kw]. */
-    private static double[] reference(int n, int c, int h, int wd, int m, int group, int kh, int kw, int sh, int sw,
+    static double[] reference(int n, int c, int h, int wd, int m, int group, int kh, int kw, int sh, int sw,
                                       int pt, int pl, int oh, int ow, float[] x, float[] w, float[] b) {
         int cg = c / group;
         int mg = m / group;

@@ -15,6 +15,7 @@ import static dev.clinfer.passes.FusionTestSupport.randn;
 import static dev.clinfer.passes.FusionTestSupport.uniform;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** BatchNorm/affine folding into Conv/Gemm/MatMul, and Conv + activation fusion. */
 class ConvFusionTest {
@@ -133,5 +134,39 @@ class ConvFusionTest {
         G g = conv(true).node("Relu", List.of("c"), "y").output("y").output("c");
         Run r = compare(g, new Tensor[] {randn(rnd, 2, 3, 9, 9)}, "FuseConvActivation", 0);
         assertFalse(r.ops().contains("FusedConv"));
+    }
+
+    private G residual(long... rShape) {
+        return new G().input("x", 2, 3, 9, 9).input("r", rShape).init("w", randn(rnd, 4, 3, 3, 3))
+                .init("b", randn(rnd, 4)).node("Conv", List.of("x", "w", "b"), "c", "pads", new long[] {1, 1, 1, 1});
+    }
+
+    @Test
+    void fusesResidualAddAndActivation() {
+        // ResNet's block end: Relu(Add(r, Conv(x))).
+        G g = residual(2, 4, 9, 9).node("Add", List.of("r", "c"), "s").node("Relu", List.of("s"), "y").output("y");
+        Run r = compare(g, new Tensor[] {randn(rnd, 2, 3, 9, 9), randn(rnd, 2, 4, 9, 9)}, "FuseConvAdd", 1);
+        assertEquals(List.of("FusedConvAdd"), r.ops());
+        assertEquals("Relu", r.graph().nodes().get(0).attrString("activation", ""));
+        assertEquals(List.of("x", "w", "b", "r"), r.graph().nodes().get(0).inputs());
+    }
+
+    @Test
+    void fusesResidualAddWithoutActivation() {
+        // MobileNet v2's block end: Add(Conv(x), r), read by two later nodes.
+        G g = residual(2, 4, 9, 9).node("Add", List.of("c", "r"), "s").node("Relu", List.of("s"), "y1")
+                .node("Sigmoid", List.of("s"), "y2").output("y1").output("y2");
+        Run r = compare(g, new Tensor[] {randn(rnd, 2, 3, 9, 9), randn(rnd, 2, 4, 9, 9)}, "FuseConvAdd", 1);
+        assertEquals("FusedConvAdd", r.ops().get(0));
+        assertEquals("", r.graph().nodes().get(0).attrString("activation", ""));
+    }
+
+    @Test
+    void leavesBroadcastResidualAndSharedConvOutput() {
+        G g = residual(1, 4, 1, 1).node("Add", List.of("c", "r"), "y").output("y");
+        Run r = compare(g, new Tensor[] {randn(rnd, 2, 3, 9, 9), randn(rnd, 1, 4, 1, 1)}, "FuseConvAdd", 0);
+        assertTrue(r.ops().contains("Add"));
+        G shared = residual(2, 4, 9, 9).node("Add", List.of("c", "r"), "y").output("y").output("c");
+        compare(shared, new Tensor[] {randn(rnd, 2, 3, 9, 9), randn(rnd, 2, 4, 9, 9)}, "FuseConvAdd", 0);
     }
 }

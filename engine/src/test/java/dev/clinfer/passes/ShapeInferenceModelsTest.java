@@ -38,8 +38,9 @@ class ShapeInferenceModelsTest {
         System.out.println("resnet18: " + p.plannedValues() + " planned, " + p.unknownValues() + " unknown, peak "
                 + p.peakBytes() + " B, total " + p.totalBytes() + " B");
         assertEquals(0, p.unknownValues());
-        // 32 nodes are left once Conv+Relu and Add+Relu are fused; every non-view output is planned.
-        assertTrue(p.plannedValues() > 25, p.plannedValues() + " planned");
+        // 24 nodes are left once Conv+Relu and Conv+Add+Relu (FusedConvAdd) are fused; every
+        // non-view output is planned.
+        assertTrue(p.plannedValues() > 20, p.plannedValues() + " planned");
         ValueInfo out = r.valueInfos().get("output");
         assertEquals(Shape.of(java.util.List.of(out.shape().dim(0), dev.clinfer.ir.Dim.of(1000))), out.shape());
         assertTrue(out.shape().dim(0).isSymbolic(), "batch stays symbolic: " + out.shape());

@@ -1,0 +1,92 @@
+package dev.clinfer.ops;
+
+import dev.clinfer.cpu.GemmEpilogue;
+
+import java.nio.FloatBuffer;
+
+/**
+ * What a float Conv does to its result after the bias: an optional residual {@code sum} added
+ * first (FusedConvAdd), then a clamp (Relu, Clip) and/or another activation (FusedConv).
+ * The clamp runs in the kernels' own epilogues; other activations on each finished block of
+ * the output while it is in cache.
+ */
+final class ConvEpilogue {
+    /** Nothing after the bias. */
+    static final ConvEpilogue NONE = new ConvEpilogue(FusedActivation.NONE, null);
+
+    /** Lower clamp ({@code -inf} for none). */
+    final float lo;
+    /** Upper clamp ({@code +inf} for none). */
+    final float hi;
+    /** The activation when it is not a clamp, else {@link FusedActivation#NONE}. */
+    final FusedActivation act;
+    /** Added to the output before the activation (same shape), or null. */
+    final FloatBuffer sum;
+
+    /**
+     * @param act the fused activation
+     * @param sum the residual to add before it, or null
+     */
+    ConvEpilogue(FusedActivation act, FloatBuffer sum) {
+        FusedActivation.Kind k = act.kind();
+        boolean clamp = k == FusedActivation.Kind.RELU || k == FusedActivation.Kind.CLIP;
+        this.lo = !clamp ? Float.NEGATIVE_INFINITY : k == FusedActivation.Kind.RELU ? 0f : act.p0();
+        this.hi = !clamp ? Float.POSITIVE_INFINITY : k == FusedActivation.Kind.RELU ? Float.POSITIVE_INFINITY : act.p1();
+        this.act = clamp ? FusedActivation.NONE : act;
+        this.sum = sum;
+    }
+
+    /** @return whether there is a clamp */
+    boolean clamps() {
+        return lo != Float.NEGATIVE_INFINITY || hi != Float.POSITIVE_INFINITY;
+    }
+
+    /** @return the non-clamp activation as a GEMM tile epilogue, or null when there is none */
+    GemmEpilogue gemmTail() {
+        if (act.kind() == FusedActivation.Kind.NONE) {
+            return null;
+        }
+        return (c, cOff, ldc, i0, i1, j0, j1) -> {
+            for (int i = i0; i < i1; i++) {
+                int row = cOff + i * ldc;
+                act.apply(c, row + j0, row + j1);
+            }
+        };
+    }
+
+    /**
+     * The whole epilogue on {@code y[0, n)} where the kernel did none of it (no bias left to add):
+     * {@code act(clamp(y + sum))}, in parallel blocks.
+     *
+     * @param y   values
+     * @param n   element count
+     * @param ctx pool
+     */
+    void applyAll(float[] y, int n, ExecContext ctx) {
+        boolean clamp = clamps();
+        if (sum == null && !clamp && act.kind() == FusedActivation.Kind.NONE) {
+            return;
+        }
+        int block = 1 << 14;
+        int blocks = (n + block - 1) / block;
+        ctx.parallelFor(blocks, block * 2L, (s, e) -> {
+            float[] tmp = sum == null ? null : new float[block];
+            for (int b = s; b < e; b++) {
+                int from = b * block;
+                int len = Math.min(block, n - from);
+                if (tmp != null) {
+                    sum.get(from, tmp, 0, len);
+                    for (int i = 0; i < len; i++) {
+                        y[from + i] += tmp[i];
+                    }
+                }
+                if (clamp) {
+                    for (int i = from; i < from + len; i++) {
+                        y[i] = Math.min(hi, Math.max(lo, y[i]));
+                    }
+                }
+                act.apply(y, from, from + len);
+            }
+        });
+    }
+}
