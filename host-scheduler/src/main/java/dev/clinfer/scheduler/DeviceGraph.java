@@ -336,6 +336,9 @@ final class DeviceGraph implements Target {
 
     /** A fused node answers to the op it was made from, so an op filter on "Conv" also keeps FusedConv off the device. */
     private static String fusedBase(dev.clinfer.ir.Node n) {
-        return n.domain().equals("dev.clinfer") && n.opType().startsWith("Fused") ? n.opType().substring(5) : n.opType();
+        if (!n.domain().equals("dev.clinfer") || !n.opType().startsWith("Fused")) {
+            return n.opType();
+        }
+        return n.opType().startsWith("FusedConv") ? "Conv" : n.opType().substring(5);
     }
 }

@@ -2,6 +2,24 @@
 // epilogue) and not generated per chain (fused_ew, see FusedElementwiseSource).
 // One work-item per output element or row; guard against the rounded-up global size.
 
+#include "activation.clh"
+
+// FusedConvAdd's epilogue: Y = ACT(Y + R) in place, eight elements per work-item.
+__kernel void add_act(__global float* Y, __global const float* R, int total) {
+    const int i = get_global_id(0);
+    const int base = i * 8;
+    if (base >= total) {
+        return;
+    }
+    if (base + 8 <= total) {
+        vstore8(ACT_F(vload8(i, Y) + vload8(i, R)), i, Y);
+        return;
+    }
+    for (int j = base; j < total; j++) {
+        Y[j] = ACT_F(Y[j] + R[j]);
+    }
+}
+
 // FusedGelu: 0.5 x (1 + erf(x / sqrt 2)), written with erfc so that it needs one exp:
 // x >= 0: x (1 - erfc(z) / 2); x < 0: x erfc(|z|) / 2, z = |x| / sqrt 2. erfc for z >= 0 is
 // Numerical Recipes' Chebyshev fit (fractional error < 1.2e-7 everywhere). Built-in erf is a

@@ -51,6 +51,7 @@ public final class FusedLaunchers {
                         FusedActivation.of(node).clOptions())};
             }
         });
+        r.register(FusedOps.DOMAIN, "FusedConvAdd", new FusedConvAddLauncher());
         r.register(FusedOps.DOMAIN, "FusedMatMul", new DeviceOp() {
             @Override
             public boolean supports(Node node, List<ValueInfo> inputs, DeviceOpContext.Static ctx) {

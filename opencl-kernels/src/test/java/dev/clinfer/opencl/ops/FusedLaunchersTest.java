@@ -82,6 +82,34 @@ class FusedLaunchersTest {
     }
 
     @Test
+    void fusedConvAddAddsTheResidualBeforeTheActivation() {
+        Object[][] acts = {{"", new float[0]}, {"Relu", new float[0]}, {"Clip", new float[] {0f, 6f}}};
+        for (Object[] a : acts) {
+            List<Attribute> attrs = new ArrayList<>();
+            if (!((String) a[0]).isEmpty()) {
+                attrs.add(s("activation", (String) a[0]));
+                attrs.add(floats("activation_params", (float[]) a[1]));
+            }
+            Tensor x = randn(rnd, 1, 8, 6, 7);
+            // 3x3 with bias; odd element count (the add's tail)
+            h.checkSupported(fused("FusedConvAdd", 4, with(attrs, ints("pads", 1, 1, 1, 1))),
+                    new Tensor[] {x, randn(rnd, 5, 8, 3, 3), randn(rnd, 5), randn(rnd, 1, 5, 6, 7)}, Set.of(1, 2), LONG_TOL);
+            // 1x1 stride 2 without bias (input 2 omitted)
+            Node noBias = fused("FusedConvAdd", 4, with(attrs, ints("strides", 2, 2)));
+            noBias = new Node(noBias.name(), noBias.opType(), noBias.domain(), List.of("in0", "in1", "", "in3"),
+                    noBias.outputs(), noBias.attributes(), noBias.opset());
+            h.checkSupported(noBias, new Tensor[] {x, randn(rnd, 16, 8, 1, 1), null, randn(rnd, 1, 16, 3, 4)},
+                    Set.of(1), TOL);
+        }
+    }
+
+    private static Attribute[] with(List<Attribute> attrs, Attribute more) {
+        List<Attribute> l = new ArrayList<>(attrs);
+        l.add(more);
+        return l.toArray(new Attribute[0]);
+    }
+
+    @Test
     void fusedMatMulFlattensTheBatch() {
         h.checkSupported(fused("FusedMatMul", 3), new Tensor[] {randn(rnd, 2, 3, 24), randn(rnd, 24, 40), randn(rnd, 40)},
                 Set.of(1, 2), TOL);
