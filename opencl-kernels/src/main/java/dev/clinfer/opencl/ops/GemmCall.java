@@ -44,6 +44,8 @@ final class GemmCall {
     int cOff;
     ClBuffer y;
     int yOff;
+    /** The CPU variant to use; null: the device's tuned choice. */
+    GemmConfig config;
     /** Extra build options selecting an activation epilogue ({@code FusedActivation.clOptions()}), or "". */
     String epilogue = "";
     /** Output batch dims, innermost last; unused leading entries are 1. */
@@ -81,12 +83,18 @@ final class GemmCall {
         return this;
     }
 
+    /**
+     * The local size of the CPU kernels. One fixed size, because PoCL compiles a kernel again for
+     * every new local size, which a driver-picked one would be for nearly every shape. Their
+     * work-items have enough to do (a K-long loop) that groups of one cost nothing measurable.
+     */
+    private static final long[] ONE = {1, 1, 1};
     /** Build options of the tiled kernel on GPUs and accelerators with room for 256 work-items. */
     private static final String GPU_OPTIONS = "-DTSM=64 -DTSN=64 -DTSK=16 -DWPTM=4 -DWPTN=4";
 
     /** @param device the device @return the build options of gemm.cl for it (one per device, tuned on CPUs) */
     static String options(ClDevice device) {
-        return gpuTiled(device) ? GPU_OPTIONS : GemmTuner.config(device).options();
+        return gpuTiled(device) ? GPU_OPTIONS : GemmTuner.config(device, GemmTimer::new).options();
     }
 
     /** @return true where the local-memory tiled kernel runs (GPU-like devices with big work-groups) */
@@ -102,16 +110,18 @@ final class GemmCall {
         }
         ClDevice device = ctx.device();
         boolean gpu = gpuTiled(device);
-        GemmConfig cfg = gpu ? null : GemmTuner.config(device);
+        GemmConfig cfg = gpu ? null : config != null ? config : GemmTuner.config(device, GemmTimer::new);
         String opts = (gpu ? GPU_OPTIONS : cfg.options()) + epilogue;
         // GPUs tile with local memory where both output dims fill most of a 64 x 64 tile and K is
         // not tiny; thin products (vectors, attention heads, a classifier row) run one output per
         // work-item.
         boolean tiled = gpu && m >= 32 && n >= 32 && k >= 8 && (long) m * n >= 4096;
-        // CPU devices get the register-blocked kernels (barriers and local tiles are slow there),
-        // reading B from panels when there are enough rows to repay the copy.
+        // CPU devices get the register-blocked kernels (barriers and local tiles are slow there).
+        // They copy B into panels first where its columns are not contiguous (no vector loads),
+        // or where its rows sit a multiple of 512 bytes apart, so the column strip a work-item
+        // walks maps to a few cache sets and thrashes, and there are enough rows to repay the copy.
         boolean cpuBlocked = !gpu && n >= 16 && m >= 2;
-        boolean packed = cpuBlocked && m >= cfg.packMinM();
+        boolean packed = cpuBlocked && (sBn != 1 || (sBk % 128 == 0 && m >= cfg.packMinM()));
         String name = tiled ? "gemm_tiled" : packed ? "gemm_cpu_packed" : cpuBlocked ? "gemm_cpu" : "gemm_direct";
         String forced = forceKernel;
         if (forced != null) {
@@ -131,7 +141,7 @@ final class GemmCall {
             DeviceTensor bp = ctx.allocate(DataType.FLOAT, new long[] {batches, npad * k});
             ClKernel pack = ctx.kernel(PROGRAM, opts, "gemm_pack_b");
             pack.arg(0, b).arg(1, bOff).arg(2, bp.buffer()).argInts(3, geometry()).argInts(4, batchArgs());
-            ctx.launch(pack, new long[] {npad, k, batches}, null);
+            ctx.launch(pack, new long[] {npad / cfg.nr(), k, batches}, ONE);
             bArg = bp.buffer();
             bArgOff = 0;
         }
@@ -148,7 +158,7 @@ final class GemmCall {
             long gy = (long) ((m + 63) / 64) * rtsm;
             ctx.launch(kern, new long[] {gx, gy, batches}, new long[] {rtsn, rtsm, 1});
         } else if (cpuBlocked) {
-            ctx.launch(kern, new long[] {(m + cfg.rm() - 1) / cfg.rm(), (n + cfg.nr() - 1) / cfg.nr(), batches}, null);
+            ctx.launch(kern, new long[] {(m + cfg.rm() - 1) / cfg.rm(), (n + cfg.nr() - 1) / cfg.nr(), batches}, ONE);
         } else {
             ctx.launch(kern, new long[] {n, m, batches}, null);
         }

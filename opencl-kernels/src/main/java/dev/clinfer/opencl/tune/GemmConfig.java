@@ -3,8 +3,10 @@ package dev.clinfer.opencl.tune;
 /**
  * One variant of gemm.cl's register-blocked CPU kernels: each work-item keeps {@code rm} rows x
  * {@code nv * vw} columns of the output in {@code floatVW} registers. Products with at least
- * {@code packMinM} rows copy B into column panels first ({@code gemm_pack_b}), so the kernel
- * streams contiguous memory; smaller ones read B in place, where the copy would not pay.
+ * {@code packMinM} rows copy a B whose rows alias in cache (a row stride of a multiple of 128
+ * floats) into column panels first ({@code gemm_pack_b}), so the kernel streams contiguous
+ * memory; smaller ones read B in place, where the copy would not pay. (A B with non-contiguous
+ * columns is always packed.)
  *
  * @param vw       vector width (4, 8 or 16)
  * @param nv       vectors per row of the block
@@ -12,8 +14,13 @@ package dev.clinfer.opencl.tune;
  * @param packMinM smallest M that packs B (Integer.MAX_VALUE: never)
  */
 public record GemmConfig(int vw, int nv, int rm, int packMinM) {
-    /** The choice without tuning: 4 x 16 fits the 16 vector registers of AVX2. */
-    public static final GemmConfig CPU_DEFAULT = new GemmConfig(8, 2, 4, 64);
+    /** The choice without tuning: 6 x 16, whose 12 accumulators fit AVX2's 16 vector registers. */
+    public static final GemmConfig CPU_DEFAULT = new GemmConfig(8, 2, 6, 128);
+
+    /** @param m the new packing threshold @return this block with it */
+    public GemmConfig withPackMinM(int m) {
+        return new GemmConfig(vw, nv, rm, m);
+    }
 
     /** @return columns per block */
     public int nr() {
@@ -48,7 +55,7 @@ public record GemmConfig(int vw, int nv, int rm, int packMinM) {
             }
             return c;
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("bad GEMM config '" + s + "' (want e.g. 8x2x4p64)", e);
+            throw new IllegalArgumentException("bad GEMM config '" + s + "' (want e.g. 8x2x6p128)", e);
         }
     }
 }
