@@ -9,8 +9,8 @@ package dev.clinfer.opencl.tune;
  * columns is always packed.)
  *
  * @param vw       vector width (4, 8 or 16)
- * @param nv       vectors per row of the block
- * @param rm       rows per block
+ * @param nv       vectors per row of the block (at most 4)
+ * @param rm       rows per block (at most 8)
  * @param packMinM smallest M that packs B (Integer.MAX_VALUE: never)
  */
 public record GemmConfig(int vw, int nv, int rm, int packMinM) {
@@ -48,7 +48,7 @@ public record GemmConfig(int vw, int nv, int rm, int packMinM) {
             String[] d = p[0].split("x");
             GemmConfig c = new GemmConfig(Integer.parseInt(d[0]), Integer.parseInt(d[1]), Integer.parseInt(d[2]),
                     Integer.parseInt(p[1]));
-            boolean ok = (c.vw == 4 || c.vw == 8 || c.vw == 16) && c.nv >= 1 && c.nv <= 4 && c.rm >= 1 && c.rm <= 16
+            boolean ok = (c.vw == 4 || c.vw == 8 || c.vw == 16) && c.nv >= 1 && c.nv <= 4 && c.rm >= 1 && c.rm <= 8
                     && c.packMinM >= 1;
             if (!ok || d.length != 3) {
                 throw new IllegalArgumentException("GEMM config out of range: " + s);

@@ -62,23 +62,31 @@ public final class GemmTuner {
                 return c;
             }
             Path record = ProgramCache.recordPath(device, VERSION);
-            if (record == null) {
-                return GemmConfig.CPU_DEFAULT;
-            }
-            c = load(record);
+            c = record == null ? null : resolve(device, probe, record);
             if (c == null) {
-                ProgramCache programs = ProgramCache.openFor(device);
-                if (programs == null) {
-                    return GemmConfig.CPU_DEFAULT;
-                }
-                c = tuneAndStore(programs, probe, device, record);
-                if (c == null) {
-                    return GemmConfig.CPU_DEFAULT;
-                }
+                return GemmConfig.CPU_DEFAULT;
             }
             CHOSEN.put(key, c);
             return c;
         }
+    }
+
+    /**
+     * The choice recorded in a file, else a tuning run whose result is written there.
+     *
+     * @param device the device
+     * @param probe  makes the timer of a tuning run
+     * @param record where the choice is kept
+     * @return the choice, or null when there is none and it could not be tuned (no open
+     *         {@link ProgramCache} on the device, or the run failed)
+     */
+    public static GemmConfig resolve(ClDevice device, Supplier<GemmProbe> probe, Path record) {
+        GemmConfig c = load(record);
+        if (c != null) {
+            return c;
+        }
+        ProgramCache programs = ProgramCache.openFor(device);
+        return programs == null ? null : tuneAndStore(programs, probe, device, record);
     }
 
     /** Forgets the choices held in memory (tests; records on disk stay). */
@@ -95,7 +103,7 @@ public final class GemmTuner {
      * @param device the device (all CPU-like devices share the set for now)
      * @return the candidates, the untuned default first
      */
-    static List<GemmConfig> candidates(ClDevice device) {
+    public static List<GemmConfig> candidates(ClDevice device) {
         int pm = GemmConfig.CPU_DEFAULT.packMinM();
         return List.of(GemmConfig.CPU_DEFAULT, new GemmConfig(8, 3, 4, pm), new GemmConfig(16, 2, 6, pm),
                 new GemmConfig(16, 4, 3, pm));
