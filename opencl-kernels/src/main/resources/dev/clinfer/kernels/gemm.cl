@@ -10,8 +10,11 @@
 // Batch bt: s0..s3 output batch dims (s3 innermost), s4..s7 A batch strides, s8..s11 B batch
 // strides, s12..s15 C batch strides. The batch index is global dim 2.
 //
-// Tile macros (one option string per device kind): TSM x TSN outputs per work-group, TSK deep
-// slices of K staged in local memory, WPTM x WPTN outputs per work-item.
+// Kernels: gemm_direct (one output per work-item: thin products), gemm_tiled (local-memory
+// tiles, for GPUs) and, from gemm_cpu.clh, the register-blocked CPU kernels.
+// Tile macros of gemm_tiled (GPU option string): TSM x TSN outputs per work-group, TSK deep
+// slices of K staged in local memory, WPTM x WPTN outputs per work-item. The CPU kernels' VW,
+// NV and RM are picked per device by the auto-tuner.
 
 // The activation epilogue (ACT_F) shared with the other GEMM-based kernels.
 #include "activation.clh"

@@ -111,17 +111,20 @@ final class GemmCall {
         ClDevice device = ctx.device();
         boolean gpu = gpuTiled(device);
         GemmConfig cfg = gpu ? null : config != null ? config : GemmTuner.config(device, GemmTimer::new);
-        String opts = (gpu ? GPU_OPTIONS : cfg.options()) + epilogue;
+        String opts = gpu ? GPU_OPTIONS : cfg.options();
         // GPUs tile with local memory where both output dims fill most of a 64 x 64 tile and K is
         // not tiny; thin products (vectors, attention heads, a classifier row) run one output per
         // work-item.
         boolean tiled = gpu && m >= 32 && n >= 32 && k >= 8 && (long) m * n >= 4096;
         // CPU devices get the register-blocked kernels (barriers and local tiles are slow there).
-        // They copy B into panels first where its columns are not contiguous (no vector loads),
-        // or where its rows sit a multiple of 512 bytes apart, so the column strip a work-item
-        // walks maps to a few cache sets and thrashes, and there are enough rows to repay the copy.
-        boolean cpuBlocked = !gpu && n >= 16 && m >= 2;
-        boolean packed = cpuBlocked && (sBn != 1 || (sBk % 128 == 0 && m >= cfg.packMinM()));
+        // They copy B into zero-padded panels first where the in-place kernel would fall back to
+        // scalar code (B's columns not contiguous, or fewer than a block's width, as in the last
+        // stages of a CNN), or where B's rows sit a multiple of 512 bytes apart, so the column
+        // strip a work-item walks maps to a few cache sets and thrashes, and there are enough
+        // rows to repay the copy. Products narrower than half a block (attention heads of short
+        // sequences) would mostly compute padding: one output per work-item there.
+        boolean cpuBlocked = !gpu && m >= 2 && n >= Math.max(8, cfg.nr() / 2);
+        boolean packed = cpuBlocked && (sBn != 1 || n < cfg.nr() || (sBk % 128 == 0 && m >= cfg.packMinM()));
         String name = tiled ? "gemm_tiled" : packed ? "gemm_cpu_packed" : cpuBlocked ? "gemm_cpu" : "gemm_direct";
         String forced = forceKernel;
         if (forced != null) {
@@ -130,9 +133,12 @@ final class GemmCall {
             packed = forced.equals("gemm_cpu_packed");
             cpuBlocked = packed || forced.equals("gemm_cpu");
             if (cfg == null) {
+                // Tests forcing a CPU kernel on a GPU: its macros join the tiled ones.
                 cfg = GemmConfig.CPU_DEFAULT;
+                opts = GPU_OPTIONS + " " + cfg.options();
             }
         }
+        opts += epilogue;
         ClBuffer bArg = b;
         int bArgOff = bOff;
         if (packed) {
