@@ -32,7 +32,7 @@ public record GemmConfig(int vw, int nv, int rm, int packMinM) {
         return "-DVW=" + vw + " -DNV=" + nv + " -DRM=" + rm;
     }
 
-    /** @return the compact form {@link #parse} reads, e.g. {@code 8x2x4p64} */
+    /** @return the compact form {@link #parse} reads, e.g. {@code 8x2x6p128} */
     public String encode() {
         return vw + "x" + nv + "x" + rm + "p" + packMinM;
     }

@@ -16,16 +16,18 @@ import java.util.logging.Logger;
  * Picks gemm.cl's register-blocked CPU variant per device: at first use it times a few
  * candidates (see {@link #candidates}) on representative products and keeps the fastest, in
  * memory and in a record next to the program binaries ({@link ProgramCache#recordPath}), so
- * later processes reuse the choice at no cost. The candidates it compiled stay in the program
- * cache too.
+ * later processes reuse the choice at no cost. Candidates are trial builds outside the program
+ * cache (storing a binary makes PoCL generate code for every kernel of the program), so tuning
+ * costs about one compile per candidate, once per device and driver.
  *
  * <p>Tuning needs the disk cache (without it every process would pay the compiles again) and an
  * open {@link ProgramCache} on the device to borrow a context from; otherwise, and when the
  * system property {@value #PROPERTY} is {@code off}, the untuned {@link GemmConfig#CPU_DEFAULT}
- * applies. The property may also name a config ({@code 8x2x4p64}) to force it.
+ * applies. The property may also name a config ({@code 8x2x6p128}) to force it. Tuning is
+ * logged at INFO with its duration and choice.
  */
 public final class GemmTuner {
-    /** System property: {@code off}, or a forced config such as {@code 8x2x4p64}. */
+    /** System property: {@code off}, or a forced config such as {@code 8x2x6p128}. */
     public static final String PROPERTY = "clinfer.gemm.tune";
     /** Part of the record's key: bump when candidates or kernels change what wins. */
     static final String VERSION = "gemm-tune-1";
