@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
@@ -32,10 +33,55 @@ public final class ProgramCache implements AutoCloseable {
     private final AtomicLong diskHits = new AtomicLong();
     private final AtomicLong builds = new AtomicLong();
 
+    /** Open caches, so per-device tuners can borrow a context (see {@link #openFor}). */
+    private static final Set<ProgramCache> OPEN = ConcurrentHashMap.newKeySet();
+
     /** @param context the context programs are built in */
     public ProgramCache(ClContext context) {
         this.context = context;
         this.dir = cacheDir();
+        OPEN.add(this);
+    }
+
+    /**
+     * An open cache whose context is on the given device, for work that needs a live context at
+     * a point where callers only know the device (the GEMM auto-tuner, at graph preparation).
+     *
+     * @param device a device
+     * @return an open cache on that device (same name and index), or null when none is open
+     */
+    public static ProgramCache openFor(ClDevice device) {
+        for (ProgramCache c : OPEN) {
+            ClDevice d = c.context.device();
+            if (d.id().equals(device.id()) && d.name().equals(device.name())
+                    && d.driverVersion().equals(device.driverVersion())) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** @return the context this cache builds programs in */
+    public ClContext context() {
+        return context;
+    }
+
+    /**
+     * A file in the disk cache for small per-device records (tuning choices), named from the
+     * given parts plus the device, driver, platform and engine version, as program entries are.
+     *
+     * @param device the device the record is about
+     * @param parts  what else distinguishes the record
+     * @return the path (which may not exist), or null when the disk cache is off
+     */
+    public static Path recordPath(ClDevice device, String... parts) {
+        Path dir = cacheDir();
+        if (dir == null) {
+            return null;
+        }
+        String[] all = java.util.Arrays.copyOf(parts, parts.length + 1);
+        all[parts.length] = "record";
+        return dir.resolve(key(device, all) + ".txt");
     }
 
     /** @return the disk cache folder, or null when disabled */
@@ -73,6 +119,20 @@ public final class ProgramCache implements AutoCloseable {
         }
     }
 
+    /**
+     * Builds a program from source without the memo or the disk cache, for trial builds that
+     * will mostly be thrown away (the GEMM auto-tuner's candidates): storing a binary makes
+     * PoCL generate code for every kernel of the program, most of a trial's cost.
+     *
+     * @param file    source file under dev/clinfer/kernels
+     * @param options build options
+     * @return the program, owned by the caller
+     * @throws ClBuildException with the compiler log
+     */
+    public ClProgram buildUncached(String file, String options) {
+        return context.buildProgram(KernelSources.get(file), options);
+    }
+
     private ClProgram load(String source, String options) {
         Path entry = dir == null ? null : dir.resolve(key(source, options) + ".bin");
         if (entry != null && Files.isRegularFile(entry)) {
@@ -84,8 +144,10 @@ public final class ProgramCache implements AutoCloseable {
                 LOG.fine("program cache entry " + entry + " rejected (" + e.getMessage() + "); rebuilding");
             }
         }
+        long t0 = System.nanoTime();
         ClProgram p = context.buildProgram(source, options);
         builds.incrementAndGet();
+        LOG.fine(() -> String.format("built %s in %.0f ms", options, (System.nanoTime() - t0) / 1e6));
         if (entry != null) {
             store(entry, p);
         }
@@ -94,25 +156,45 @@ public final class ProgramCache implements AutoCloseable {
 
     private static void store(Path entry, ClProgram p) {
         try {
-            Files.createDirectories(entry.getParent());
-            Path tmp = Files.createTempFile(entry.getParent(), "prog", ".tmp");
-            dev.clinfer.util.FileBytes.write(tmp, p.binary());
-            try {
-                Files.move(tmp, entry, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, entry, StandardCopyOption.REPLACE_EXISTING);
-            }
+            write(entry, p.binary());
         } catch (IOException | ClException e) {
             LOG.fine("cannot write program cache entry " + entry + ": " + e.getMessage());
         }
     }
 
+    /**
+     * Writes a cache file atomically (temp file + move), so readers never see half of it.
+     *
+     * @param entry the file
+     * @param bytes its content
+     * @throws IOException when it cannot be written
+     */
+    public static void write(Path entry, byte[] bytes) throws IOException {
+        Files.createDirectories(entry.getParent());
+        Path tmp = Files.createTempFile(entry.getParent(), "entry", ".tmp");
+        try {
+            dev.clinfer.util.FileBytes.write(tmp, bytes);
+            try {
+                Files.move(tmp, entry, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, entry, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
     private String key(String source, String options) {
-        ClDevice d = context.device();
+        return key(context.device(), source, options);
+    }
+
+    private static String key(ClDevice d, String... parts) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            for (String s : new String[] {source, options, d.name(), d.driverVersion(), d.platformName(), d.platformVersion(),
-                    ENGINE_VERSION}) {
+            String[] all = java.util.Arrays.copyOf(parts, parts.length + 5);
+            System.arraycopy(new String[] {d.name(), d.driverVersion(), d.platformName(), d.platformVersion(),
+                ENGINE_VERSION}, 0, all, parts.length, 5);
+            for (String s : all) {
                 md.update(s.getBytes(StandardCharsets.UTF_8));
                 md.update((byte) 0);
             }
@@ -134,6 +216,7 @@ public final class ProgramCache implements AutoCloseable {
 
     @Override
     public void close() {
+        OPEN.remove(this);
         programs.values().forEach(ClProgram::close);
         programs.clear();
     }

@@ -10,8 +10,11 @@
 // Batch bt: s0..s3 output batch dims (s3 innermost), s4..s7 A batch strides, s8..s11 B batch
 // strides, s12..s15 C batch strides. The batch index is global dim 2.
 //
-// Tile macros (one option string per device kind): TSM x TSN outputs per work-group, TSK deep
-// slices of K staged in local memory, WPTM x WPTN outputs per work-item.
+// Kernels: gemm_direct (one output per work-item: thin products), gemm_tiled (local-memory
+// tiles, for GPUs) and, from gemm_cpu.clh, the register-blocked CPU kernels.
+// Tile macros of gemm_tiled (GPU option string): TSM x TSN outputs per work-group, TSK deep
+// slices of K staged in local memory, WPTM x WPTN outputs per work-item. The CPU kernels' VW,
+// NV and RM are picked per device by the auto-tuner.
 
 // The activation epilogue (ACT_F) shared with the other GEMM-based kernels.
 #include "activation.clh"
@@ -163,102 +166,5 @@ void gemm_tiled(__global const float* A, int aOff, __global const float* B, int 
     }
 }
 
-// Register-blocked for CPU devices (PoCL): no local memory and no barriers, which PoCL turns
-// into slow work-item loops; each work-item keeps RM rows x (2 * VW) columns in vector
-// registers and streams B rows with vector loads. Global (ceil(N / (2 * VW)), ceil(M / RM),
-// batches), any local size. Falls back to scalar columns at the right edge or when B's columns
-// are not contiguous.
-#ifndef VW
-#define VW 8
-#endif
-#ifndef RM
-#define RM 4
-#endif
-#define CAT_(a, b) a##b
-#define CAT(a, b) CAT_(a, b)
-#define floatV CAT(float, VW)
-#define vloadV CAT(vload, VW)
-#define vstoreV CAT(vstore, VW)
-
-__kernel void gemm_cpu(__global const float* A, int aOff, __global const float* B, int bOff,
-                       __global const float* C, int cOff, __global float* Y, int yOff,
-                       int16 g, int16 bt, float alpha, float beta) {
-    const int M = g.s0, N = g.s1, K = g.s2;
-    const int jb = get_global_id(0) * (2 * VW);
-    const int ib = get_global_id(1) * RM;
-    const int b = get_global_id(2);
-    if (jb >= N || ib >= M) {
-        return;
-    }
-    const int sAm = g.s3, sAk = g.s4, sBk = g.s5, sBn = g.s6;
-    const int4 bo = batch_offsets(b, bt);
-    __global const float* a = A + aOff + bo.x;
-    __global const float* bp = B + bOff + bo.y;
-    __global float* y = Y + yOff + b * M * N;
-    const bool hasC = g.s9 != 0;
-    // Rows past M repeat the last row (loads stay in bounds); their results are not stored.
-    int rowOff[RM];
-    for (int r = 0; r < RM; r++) {
-        rowOff[r] = min(ib + r, M - 1) * sAm;
-    }
-    if (sBn == 1 && jb + 2 * VW <= N) {
-        floatV acc0[RM];
-        floatV acc1[RM];
-        for (int r = 0; r < RM; r++) {
-            acc0[r] = (floatV) 0.0f;
-            acc1[r] = (floatV) 0.0f;
-        }
-        __global const float* brow = bp + jb;
-        for (int k = 0; k < K; k++) {
-            floatV b0 = vloadV(0, brow);
-            floatV b1 = vloadV(0, brow + VW);
-            brow += sBk;
-            const int ka = k * sAk;
-            for (int r = 0; r < RM; r++) {
-                floatV av = (floatV) a[rowOff[r] + ka];
-                acc0[r] = mad(av, b0, acc0[r]);
-                acc1[r] = mad(av, b1, acc1[r]);
-            }
-        }
-        for (int r = 0; r < RM; r++) {
-            int i = ib + r;
-            if (i < M) {
-                floatV v0 = alpha * acc0[r];
-                floatV v1 = alpha * acc1[r];
-                if (hasC) {
-                    for (int q = 0; q < VW; q++) {
-                        int ci = cOff + bo.z + i * g.s7;
-                        ((float*) &v0)[q] += beta * C[ci + (jb + q) * g.s8];
-                        ((float*) &v1)[q] += beta * C[ci + (jb + VW + q) * g.s8];
-                    }
-                }
-                vstoreV(ACT_F(v0), 0, y + i * N + jb);
-                vstoreV(ACT_F(v1), 0, y + i * N + jb + VW);
-            }
-        }
-        return;
-    }
-    for (int q = 0; q < 2 * VW && jb + q < N; q++) {
-        const int j = jb + q;
-        float acc[RM];
-        for (int r = 0; r < RM; r++) {
-            acc[r] = 0.0f;
-        }
-        for (int k = 0; k < K; k++) {
-            float bv = bp[k * sBk + j * sBn];
-            for (int r = 0; r < RM; r++) {
-                acc[r] = mad(a[rowOff[r] + k * sAk], bv, acc[r]);
-            }
-        }
-        for (int r = 0; r < RM; r++) {
-            int i = ib + r;
-            if (i < M) {
-                float v = alpha * acc[r];
-                if (hasC) {
-                    v += beta * C[cOff + bo.z + i * g.s7 + j * g.s8];
-                }
-                y[i * N + j] = ACT_F(v);
-            }
-        }
-    }
-}
+// Register-blocked kernels for CPU devices (PoCL): gemm_cpu, gemm_cpu_packed, gemm_pack_b.
+#include "gemm_cpu.clh"

@@ -1,9 +1,13 @@
 package dev.clinfer.opencl.ops;
 
+import dev.clinfer.api.DataType;
 import dev.clinfer.opencl.ClBuffer;
 import dev.clinfer.opencl.ClDevice;
 import dev.clinfer.opencl.ClKernel;
 import dev.clinfer.opencl.DeviceOpContext;
+import dev.clinfer.opencl.DeviceTensor;
+import dev.clinfer.opencl.tune.GemmConfig;
+import dev.clinfer.opencl.tune.GemmTuner;
 
 /**
  * One batched GEMM launch of gemm.cl: {@code Y[b] = alpha * A[b] * B[b] + beta * C[b]} with
@@ -17,7 +21,7 @@ final class GemmCall {
     /** Batch dims the kernel decodes. */
     static final int MAX_BATCH_DIMS = 4;
 
-    /** Tests only: a kernel name to use whatever the device ("gemm_tiled", "gemm_cpu", "gemm_direct"). */
+    /** Tests only: a kernel name to use whatever the device ("gemm_tiled", "gemm_cpu", "gemm_cpu_packed", "gemm_direct"). */
     static volatile String forceKernel;
 
     int m;
@@ -40,6 +44,8 @@ final class GemmCall {
     int cOff;
     ClBuffer y;
     int yOff;
+    /** The CPU variant to use; null: the device's tuned choice. */
+    GemmConfig config;
     /** Extra build options selecting an activation epilogue ({@code FusedActivation.clOptions()}), or "". */
     String epilogue = "";
     /** Output batch dims, innermost last; unused leading entries are 1. */
@@ -77,19 +83,23 @@ final class GemmCall {
         return this;
     }
 
-    /** @param device the device @return the build options of gemm.cl for it (one per device kind) */
+    /**
+     * The local size of the CPU kernels. One fixed size, because PoCL compiles a kernel again for
+     * every new local size, which a driver-picked one would be for nearly every shape. Their
+     * work-items have enough to do (a K-long loop) that groups of one cost nothing measurable.
+     */
+    private static final long[] ONE = {1, 1, 1};
+    /** Build options of the tiled kernel on GPUs and accelerators with room for 256 work-items. */
+    private static final String GPU_OPTIONS = "-DTSM=64 -DTSN=64 -DTSK=16 -DWPTM=4 -DWPTN=4";
+
+    /** @param device the device @return the build options of gemm.cl for it (one per device, tuned on CPUs) */
     static String options(ClDevice device) {
-        return device.isGpuLike() && device.maxWorkGroupSize() >= 256
-                ? "-DTSM=64 -DTSN=64 -DTSK=16 -DWPTM=4 -DWPTN=4"
-                : "-DTSM=32 -DTSN=32 -DTSK=32 -DWPTM=4 -DWPTN=4 -DVW=8 -DRM=4";
+        return gpuTiled(device) ? GPU_OPTIONS : GemmTuner.config(device, GemmTimer::new).options();
     }
 
-    /** @param options build options @param name macro @return its value in the options */
-    private static int macro(String options, String name) {
-        String key = "-D" + name + "=";
-        int i = options.indexOf(key) + key.length();
-        int j = options.indexOf(' ', i);
-        return Integer.parseInt(options.substring(i, j < 0 ? options.length() : j));
+    /** @return true where the local-memory tiled kernel runs (GPU-like devices with big work-groups) */
+    private static boolean gpuTiled(ClDevice device) {
+        return device.isGpuLike() && device.maxWorkGroupSize() >= 256;
     }
 
     /** Enqueues the product (nothing for an empty output). @param ctx the request */
@@ -98,44 +108,78 @@ final class GemmCall {
         if (m == 0 || n == 0 || batches == 0) {
             return;
         }
-        String opts = options(ctx.device()) + epilogue;
-        int tsm = macro(opts, "TSM");
-        int tsn = macro(opts, "TSN");
-        // Tiles pay when both output dims fill most of a tile and K is not tiny; thin products
-        // (vectors, attention heads, a classifier row) run one output per work-item.
-        boolean big = m >= tsm / 2 && n >= tsn / 2 && k >= 8 && (long) m * n >= 4096;
-        boolean gpu = ctx.device().isGpuLike();
-        // CPU devices get the register-blocked kernel: barriers and local tiles are slow there.
-        boolean cpuBlocked = !gpu && n >= 16 && m >= 2;
-        boolean tiled = gpu && big;
-        String name = tiled ? "gemm_tiled" : cpuBlocked ? "gemm_cpu" : "gemm_direct";
+        ClDevice device = ctx.device();
+        boolean gpu = gpuTiled(device);
+        GemmConfig cfg = gpu ? null : config != null ? config : GemmTuner.config(device, GemmTimer::new);
+        String opts = gpu ? GPU_OPTIONS : cfg.options();
+        // GPUs tile with local memory where both output dims fill most of a 64 x 64 tile and K is
+        // not tiny; thin products (vectors, attention heads, a classifier row) run one output per
+        // work-item.
+        boolean tiled = gpu && m >= 32 && n >= 32 && k >= 8 && (long) m * n >= 4096;
+        // CPU devices get the register-blocked kernels (barriers and local tiles are slow there).
+        // They copy B into zero-padded panels first where the in-place kernel would fall back to
+        // scalar code (B's columns not contiguous, or fewer than a block's width, as in the last
+        // stages of a CNN), or where B's rows sit a multiple of 512 bytes apart, so the column
+        // strip a work-item walks maps to a few cache sets and thrashes, and there are enough
+        // rows to repay the copy. Products narrower than half a block (attention heads of short
+        // sequences) would mostly compute padding: one output per work-item there.
+        boolean cpuBlocked = !gpu && m >= 2 && n >= Math.max(8, cfg.nr() / 2);
+        boolean packed = cpuBlocked && (sBn != 1 || n < cfg.nr() || (sBk % 128 == 0 && m >= cfg.packMinM()));
+        String name = tiled ? "gemm_tiled" : packed ? "gemm_cpu_packed" : cpuBlocked ? "gemm_cpu" : "gemm_direct";
         String forced = forceKernel;
         if (forced != null) {
             name = forced;
             tiled = forced.equals("gemm_tiled");
-            cpuBlocked = forced.equals("gemm_cpu");
+            packed = forced.equals("gemm_cpu_packed");
+            cpuBlocked = packed || forced.equals("gemm_cpu");
+            if (cfg == null) {
+                // Tests forcing a CPU kernel on a GPU: its macros join the tiled ones.
+                cfg = GemmConfig.CPU_DEFAULT;
+                opts = GPU_OPTIONS + " " + cfg.options();
+            }
+        }
+        opts += epilogue;
+        ClBuffer bArg = b;
+        int bArgOff = bOff;
+        if (packed) {
+            // Panels of NR columns, zero-padded past N; one per output batch.
+            long npad = (long) (n + cfg.nr() - 1) / cfg.nr() * cfg.nr();
+            DeviceTensor bp = ctx.allocate(DataType.FLOAT, new long[] {batches, npad * k});
+            ClKernel pack = ctx.kernel(PROGRAM, opts, "gemm_pack_b");
+            pack.arg(0, b).arg(1, bOff).arg(2, bp.buffer()).argInts(3, geometry()).argInts(4, batchArgs());
+            ctx.launch(pack, new long[] {npad / cfg.nr(), k, batches}, ONE);
+            bArg = bp.buffer();
+            bArgOff = 0;
         }
         ClKernel kern = ctx.kernel(PROGRAM, opts, name);
-        kern.arg(0, a).arg(1, aOff).arg(2, b).arg(3, bOff)
+        kern.arg(0, a).arg(1, aOff).arg(2, bArg).arg(3, bArgOff)
                 .arg(4, c != null ? c : a).arg(5, cOff).arg(6, y).arg(7, yOff)
-                .argInts(8, new int[] {m, n, k, sAm, sAk, sBk, sBn, sCm, sCn, c != null ? 1 : 0, 0, 0, 0, 0, 0, 0})
-                .argInts(9, new int[] {batchDims[0], batchDims[1], batchDims[2], batchDims[3],
-                    aBatchStrides[0], aBatchStrides[1], aBatchStrides[2], aBatchStrides[3],
-                    bBatchStrides[0], bBatchStrides[1], bBatchStrides[2], bBatchStrides[3],
-                    cBatchStrides[0], cBatchStrides[1], cBatchStrides[2], cBatchStrides[3]})
+                .argInts(8, geometry()).argInts(9, batchArgs())
                 .arg(10, alpha).arg(11, beta);
         if (tiled) {
-            int rtsm = tsm / macro(opts, "WPTM");
-            int rtsn = tsn / macro(opts, "WPTN");
-            long gx = (long) ((n + tsn - 1) / tsn) * rtsn;
-            long gy = (long) ((m + tsm - 1) / tsm) * rtsm;
+            // 64 x 64 tiles, 4 x 4 outputs per work-item: GPU_OPTIONS, also gemm.cl's defaults.
+            int rtsm = 16;
+            int rtsn = 16;
+            long gx = (long) ((n + 63) / 64) * rtsn;
+            long gy = (long) ((m + 63) / 64) * rtsm;
             ctx.launch(kern, new long[] {gx, gy, batches}, new long[] {rtsn, rtsm, 1});
         } else if (cpuBlocked) {
-            int vw = macro(opts, "VW");
-            int rm = macro(opts, "RM");
-            ctx.launch(kern, new long[] {(n + 2L * vw - 1) / (2L * vw), (m + rm - 1) / rm, batches}, null);
+            ctx.launch(kern, new long[] {(m + cfg.rm() - 1) / cfg.rm(), (n + cfg.nr() - 1) / cfg.nr(), batches}, ONE);
         } else {
             ctx.launch(kern, new long[] {n, m, batches}, null);
         }
+    }
+
+    /** @return the kernels' geometry vector g */
+    private int[] geometry() {
+        return new int[] {m, n, k, sAm, sAk, sBk, sBn, sCm, sCn, c != null ? 1 : 0, 0, 0, 0, 0, 0, 0};
+    }
+
+    /** @return the kernels' batch vector bt */
+    private int[] batchArgs() {
+        return new int[] {batchDims[0], batchDims[1], batchDims[2], batchDims[3],
+            aBatchStrides[0], aBatchStrides[1], aBatchStrides[2], aBatchStrides[3],
+            bBatchStrides[0], bBatchStrides[1], bBatchStrides[2], bBatchStrides[3],
+            cBatchStrides[0], cBatchStrides[1], cBatchStrides[2], cBatchStrides[3]};
     }
 }

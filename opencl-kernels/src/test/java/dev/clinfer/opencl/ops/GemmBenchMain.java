@@ -20,8 +20,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Times a square MatMul through the launcher on the first device of a binding (not a unit
- * test). Args: [n] [binding] [reps].
+ * Times a MatMul through the launcher on the first device of a binding (not a unit test).
+ * Args: [n or MxKxN] [binding] [reps].
  */
 public final class GemmBenchMain {
     private GemmBenchMain() {
@@ -29,7 +29,10 @@ public final class GemmBenchMain {
 
     /** @param args size, binding, repetitions */
     public static void main(String[] args) {
-        int n = args.length > 0 ? Integer.parseInt(args[0]) : 1024;
+        String[] dims = (args.length > 0 ? args[0] : "1024").split("x");
+        int m = Integer.parseInt(dims[0]);
+        int kd = dims.length == 3 ? Integer.parseInt(dims[1]) : m;
+        int n = Integer.parseInt(dims[dims.length - 1]);
         String binding = args.length > 1 ? args[1] : "jocl";
         int reps = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         ClBinding b = ClBindings.open(binding, new ArrayList<>());
@@ -67,8 +70,8 @@ public final class GemmBenchMain {
                     return null;
                 }
             };
-            DeviceTensor x = ctx.allocate(DataType.FLOAT, new long[] {n, n});
-            DeviceTensor w = ctx.allocate(DataType.FLOAT, new long[] {n, n});
+            DeviceTensor x = ctx.allocate(DataType.FLOAT, new long[] {m, kd});
+            DeviceTensor w = ctx.allocate(DataType.FLOAT, new long[] {kd, n});
             Node node = GemmTestNodes.node("MatMul", 13, 2, 1);
             var op = DeviceOps.defaultOps().find("", "MatMul");
             op.enqueue(node, new DeviceTensor[] {x, w}, ctx);
@@ -79,7 +82,7 @@ public final class GemmBenchMain {
                 op.enqueue(node, new DeviceTensor[] {x, w}, ctx);
                 queue.finish();
                 double s = (System.nanoTime() - t0) / 1e9;
-                System.out.printf("%dx%dx%d: %.1f ms, %.1f GFLOP/s%n", n, n, n, s * 1e3, 2.0 * n * n * n / s / 1e9);
+                System.out.printf("%dx%dx%d: %.2f ms, %.1f GFLOP/s%n", m, kd, n, s * 1e3, 2.0 * m * kd * n / s / 1e9);
             }
             kernels.values().forEach(ClKernel::close);
             owned.forEach(ClBuffer::close);

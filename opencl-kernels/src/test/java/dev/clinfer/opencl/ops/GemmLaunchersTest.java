@@ -2,6 +2,8 @@ package dev.clinfer.opencl.ops;
 
 import dev.clinfer.api.Tensor;
 import dev.clinfer.ir.Node;
+import dev.clinfer.opencl.tune.GemmConfig;
+import dev.clinfer.opencl.tune.GemmTuner;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,6 +20,7 @@ import static dev.clinfer.opencl.ops.GemmTestNodes.i;
 import static dev.clinfer.opencl.ops.GemmTestNodes.node;
 import static dev.clinfer.opencl.ops.LauncherHarness.randn;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** MatMul and Gemm launchers against the Java operators on PoCL. */
 class GemmLaunchersTest {
@@ -50,6 +53,8 @@ class GemmLaunchersTest {
         matMul(new long[] {64, 64}, new long[] {64, 64});
         matMul(new long[] {40, 3}, new long[] {3, 50});
         matMul(new long[] {40, 0}, new long[] {0, 50});
+        // B rows 1 KiB apart and enough rows: B is packed on CPU devices
+        matMul(new long[] {130, 40}, new long[] {40, 256});
     }
 
     @Test
@@ -100,7 +105,7 @@ class GemmLaunchersTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"gemm_tiled", "gemm_cpu", "gemm_direct"})
+    @ValueSource(strings = {"gemm_tiled", "gemm_cpu", "gemm_cpu_packed", "gemm_direct"})
     void everyKernelOnEveryShape(String kernel) {
         GemmCall.forceKernel = kernel;
         try {
@@ -109,6 +114,30 @@ class GemmLaunchersTest {
             gemmTransposesAlphaBetaAndBias();
         } finally {
             GemmCall.forceKernel = null;
+        }
+    }
+
+    /** Every tuning candidate's block, B packed and in place, on the odd shapes (edges, batches, strides). */
+    @ParameterizedTest
+    @ValueSource(strings = {"8x2x6p1", "8x3x4p1", "16x2x6p1", "16x4x3p1"})
+    void everyCandidateBlock(String config) {
+        assertTrue(GemmTuner.candidates(null).contains(GemmConfig.parse(config).withPackMinM(GemmConfig.CPU_DEFAULT.packMinM())));
+        String old = System.getProperty(GemmTuner.PROPERTY);
+        System.setProperty(GemmTuner.PROPERTY, config);
+        try {
+            for (String kernel : new String[] {"gemm_cpu", "gemm_cpu_packed"}) {
+                GemmCall.forceKernel = kernel;
+                matMulOddSizesTiledAndDirect();
+                matMulBatchedBroadcast();
+                gemmTransposesAlphaBetaAndBias();
+            }
+        } finally {
+            GemmCall.forceKernel = null;
+            if (old == null) {
+                System.clearProperty(GemmTuner.PROPERTY);
+            } else {
+                System.setProperty(GemmTuner.PROPERTY, old);
+            }
         }
     }
 
