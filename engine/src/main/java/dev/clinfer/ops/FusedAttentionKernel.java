@@ -152,7 +152,7 @@ public final class FusedAttentionKernel {
                 if (mArr != null) {
                     addMask(sc, mArr, mStr, bdims, bi, sq, sk);
                 }
-                softmaxRows(sc, sq, sk);
+                SoftmaxKernel.rows(sc, sq, sk);
                 GemmKernel.sgemm(sq, dv, sk, 1f, sc, 0, sk, false, vh, 0, dv, false, 0f, oh, 0, dv, null);
                 int yOff = bshd ? qOff / d * dv : bi * sq * dv;
                 int yRow = bshd ? heads * dv : dv;
@@ -196,27 +196,6 @@ public final class FusedAttentionKernel {
                 for (int j = 0; j < sk; j++) {
                     sc[row + j] += sj == 0 ? m : mask[mo + j * sj];
                 }
-            }
-        }
-    }
-
-    /** Softmax over each row of a [rows, cols] matrix, in place (max-subtracted, as ONNX defines it). */
-    static void softmaxRows(float[] x, int rows, int cols) {
-        for (int i = 0; i < rows; i++) {
-            int o = i * cols;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j < cols; j++) {
-                max = Math.max(max, x[o + j]);
-            }
-            float sum = 0f;
-            for (int j = 0; j < cols; j++) {
-                float ex = (float) Math.exp(x[o + j] - max);
-                x[o + j] = ex;
-                sum += ex;
-            }
-            float inv = 1f / sum;
-            for (int j = 0; j < cols; j++) {
-                x[o + j] *= inv;
             }
         }
     }
