@@ -143,20 +143,18 @@ public final class MatMulOps {
             return new Tensor[] {out};
         }
         int size = m * n;
-        if (t == DataType.FLOAT || t == DataType.FLOAT16 || t == DataType.BFLOAT16) {
+        if (t == DataType.FLOAT) {
+            // Staged in per-thread arrays: C is fully written (bias copy or beta 0 overwrite).
+            float[] c = FloatScratch.take(FloatScratch.GEMM_C, size);
+            float[] av = FloatScratch.take(FloatScratch.GEMM_A, a.numel());
+            a.floats().get(0, av, 0, a.numel());
+            floatGemm(a, b, bias, addC, transA, transB, alpha, beta, m, n, k, av, c, ctx);
+            out.floats().put(0, c, 0, size);
+            FloatScratch.give(FloatScratch.GEMM_A, av);
+            FloatScratch.give(FloatScratch.GEMM_C, c);
+        } else if (t == DataType.FLOAT16 || t == DataType.BFLOAT16) {
             float[] c = new float[size];
-            float cBeta = 0f;
-            if (addC) {
-                broadcastInto(bias.toFloatArray(), bias.shape(), c, m, n);
-                cBeta = beta;
-            }
-            GemmPackedB pb = k > 0 && n >= GemmKernel.SMALL_N ? constantB(b, transB, k, n, ctx) : null;
-            if (pb != null) {
-                GemmKernel.sgemmPacked(m, alpha, a.toFloatArray(), 0, (int) a.dim(1), transA, pb, cBeta, c, 0, n, ctx);
-            } else {
-                GemmKernel.sgemm(m, n, k, alpha, a.toFloatArray(), 0, (int) a.dim(1), transA,
-                        b.toFloatArray(), 0, (int) b.dim(1), transB, cBeta, c, 0, n, ctx);
-            }
+            floatGemm(a, b, bias, addC, transA, transB, alpha, beta, m, n, k, a.toFloatArray(), c, ctx);
             putFloats(out, c);
         } else {
             double[] c = null;
@@ -175,6 +173,24 @@ public final class MatMulOps {
             }
         }
         return new Tensor[] {out};
+    }
+
+    /** Gemm on float arrays: C (m x n, row stride n) = alpha op(A) op(B) + beta bias. */
+    private static void floatGemm(Tensor a, Tensor b, Tensor bias, boolean addC, boolean transA, boolean transB,
+                                  float alpha, float beta, int m, int n, int k, float[] av, float[] c,
+                                  ExecContext ctx) {
+        float cBeta = 0f;
+        if (addC) {
+            broadcastInto(bias.toFloatArray(), bias.shape(), c, m, n);
+            cBeta = beta;
+        }
+        GemmPackedB pb = k > 0 && n >= GemmKernel.SMALL_N ? constantB(b, transB, k, n, ctx) : null;
+        if (pb != null) {
+            GemmKernel.sgemmPacked(m, alpha, av, 0, (int) a.dim(1), transA, pb, cBeta, c, 0, n, ctx);
+        } else {
+            GemmKernel.sgemm(m, n, k, alpha, av, 0, (int) a.dim(1), transA,
+                    b.toFloatArray(), 0, (int) b.dim(1), transB, cBeta, c, 0, n, ctx);
+        }
     }
 
     /**

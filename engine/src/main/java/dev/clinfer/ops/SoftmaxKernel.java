@@ -30,30 +30,42 @@ final class SoftmaxKernel {
     }
 
     /**
-     * Softmax over each row of a [rows, cols] matrix, in place, max-subtracted as ONNX defines it.
+     * Softmax over each row of a [rows, cols] matrix, in place, max-subtracted as ONNX defines it,
+     * after adding an optional mask whose rows are contiguous.
      *
-     * @param x    the matrix
-     * @param rows rows
-     * @param cols columns
+     * @param x          the matrix
+     * @param rows       rows
+     * @param cols       columns
+     * @param mask       additive mask, or null
+     * @param maskOff    mask offset of row 0's first element
+     * @param maskStride mask offset between rows (0 when one mask row serves all)
      */
-    static void rows(float[] x, int rows, int cols) {
+    static void rows(float[] x, int rows, int cols, float[] mask, int maskOff, int maskStride) {
         for (int i = 0; i < rows; i++) {
             int o = i * cols;
+            int mo = maskOff + i * maskStride;
             if (GemmKernel.VECTOR) {
-                SoftmaxVector.row(x, o, cols);
+                SoftmaxVector.row(x, o, cols, mask, mo);
             } else {
-                row(x, o, cols);
+                row(x, o, cols, mask, mo);
             }
         }
     }
 
-    private static void row(float[] x, int o, int n) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int j = 0; j < n; j++) {
-            max = Math.max(max, x[o + j]);
-        }
+    private static void row(float[] x, int o, int n, float[] mask, int mo) {
+        float max = addMaskAndMax(x, o, 0, n, mask, mo, Float.NEGATIVE_INFINITY);
         float sum = expShifted(x, o, 0, n, max);
         scale(x, o, 0, n, 1f / sum);
+    }
+
+    /** Adds mask (when not null) to x[o + j] for j in [from, n); returns the max of max and them. */
+    static float addMaskAndMax(float[] x, int o, int from, int n, float[] mask, int mo, float max) {
+        for (int j = from; j < n; j++) {
+            float v = mask == null ? x[o + j] : x[o + j] + mask[mo + j];
+            x[o + j] = v;
+            max = Math.max(max, v);
+        }
+        return max;
     }
 
     /** x[o + j] = exp(x[o + j] - max) for j in [from, n); returns their sum. */

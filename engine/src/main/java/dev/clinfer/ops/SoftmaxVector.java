@@ -33,25 +33,30 @@ final class SoftmaxVector {
     }
 
     /**
-     * Softmax of {@code x[o .. o + n)} in place.
+     * Softmax of {@code x[o .. o + n)} plus {@code mask[mo .. mo + n)} (when not null), in place.
      *
-     * @param x data
-     * @param o row offset
-     * @param n row length
+     * @param x    data
+     * @param o    row offset
+     * @param n    row length
+     * @param mask additive mask, or null
+     * @param mo   mask offset
      */
-    static void row(float[] x, int o, int n) {
+    static void row(float[] x, int o, int n, float[] mask, int mo) {
         int full = n - n % L;
         float max = Float.NEGATIVE_INFINITY;
         if (full > 0) {
-            FloatVector m = FloatVector.fromArray(S, x, o);
-            for (int j = L; j < full; j += L) {
-                m = m.max(FloatVector.fromArray(S, x, o + j));
+            FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            for (int j = 0; j < full; j += L) {
+                FloatVector v = FloatVector.fromArray(S, x, o + j);
+                if (mask != null) {
+                    v = v.add(FloatVector.fromArray(S, mask, mo + j));
+                    v.intoArray(x, o + j);
+                }
+                m = m.max(v);
             }
             max = m.reduceLanes(VectorOperators.MAX);
         }
-        for (int j = full; j < n; j++) {
-            max = Math.max(max, x[o + j]);
-        }
+        max = SoftmaxKernel.addMaskAndMax(x, o, full, n, mask, mo, max);
         FloatVector acc = FloatVector.zero(S);
         for (int j = 0; j < full; j += L) {
             FloatVector e = exp(FloatVector.fromArray(S, x, o + j).sub(max));

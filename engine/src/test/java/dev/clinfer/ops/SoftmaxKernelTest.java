@@ -37,7 +37,7 @@ class SoftmaxKernelTest {
                 x[x.length - 1] = -1e9f;
             }
             float[] y = x.clone();
-            SoftmaxKernel.rows(y, rows, cols);
+            SoftmaxKernel.rows(y, rows, cols, null, 0, 0);
             for (int r = 0; r < rows; r++) {
                 double max = Double.NEGATIVE_INFINITY;
                 for (int j = 0; j < cols; j++) {
@@ -62,10 +62,47 @@ class SoftmaxKernelTest {
     }
 
     @Test
+    void maskIsAddedBeforeTheSoftmax() {
+        Random rnd = new Random(11);
+        for (int cols : new int[] {5, 16, 40, 128}) {
+            for (int stride : new int[] {0, cols}) {
+                int rows = 4;
+                float[] x = new float[rows * cols];
+                float[] mask = new float[3 + rows * cols];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = (float) (rnd.nextGaussian() * 4);
+                }
+                for (int i = 0; i < mask.length; i++) {
+                    mask[i] = rnd.nextInt(4) == 0 ? -10000f : 0f; // attention-mask style
+                }
+                float[] y = x.clone();
+                SoftmaxKernel.rows(y, rows, cols, mask, 3, stride);
+                for (int r = 0; r < rows; r++) {
+                    double[] s = new double[cols];
+                    double max = Double.NEGATIVE_INFINITY;
+                    for (int j = 0; j < cols; j++) {
+                        s[j] = (double) x[r * cols + j] + mask[3 + r * stride + j];
+                        max = Math.max(max, s[j]);
+                    }
+                    double sum = 0;
+                    for (int j = 0; j < cols; j++) {
+                        sum += Math.exp(s[j] - max);
+                    }
+                    for (int j = 0; j < cols; j++) {
+                        double ref = Math.exp(s[j] - max) / sum;
+                        double tol = 1e-6 * ref + 1e-7 * ref * Math.abs(s[j] - max);
+                        assertEquals(ref, y[r * cols + j], tol, "cols " + cols + " stride " + stride);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void nanPropagates() {
         float[] x = new float[40];
         x[5] = Float.NaN;
-        SoftmaxKernel.rows(x, 1, 40);
+        SoftmaxKernel.rows(x, 1, 40, null, 0, 0);
         for (float v : x) {
             assertTrue(Float.isNaN(v));
         }
