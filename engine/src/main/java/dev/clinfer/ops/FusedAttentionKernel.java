@@ -149,10 +149,15 @@ public final class FusedAttentionKernel {
                 gather(vb, vOff, vRow, sk, dv, vh);
                 // scores = scale * Q K^T
                 GemmKernel.sgemm(sq, sk, d, scale, qh, 0, d, false, kh, 0, kT ? sk : d, !kT, 0f, sc, 0, sk, null);
-                if (mArr != null) {
+                if (mArr == null) {
+                    SoftmaxKernel.rows(sc, sq, sk, null, 0, 0);
+                } else if (mStr[bdims.length + 1] == 1) {
+                    // The usual [B, 1, 1, Sk] or [B, 1, Sq, Sk] mask: added in the softmax's first pass.
+                    SoftmaxKernel.rows(sc, sq, sk, mArr, maskBase(mStr, bdims, bi), mStr[bdims.length]);
+                } else {
                     addMask(sc, mArr, mStr, bdims, bi, sq, sk);
+                    SoftmaxKernel.rows(sc, sq, sk, null, 0, 0);
                 }
-                softmaxRows(sc, sq, sk);
                 GemmKernel.sgemm(sq, dv, sk, 1f, sc, 0, sk, false, vh, 0, dv, false, 0f, oh, 0, dv, null);
                 int yOff = bshd ? qOff / d * dv : bi * sq * dv;
                 int yRow = bshd ? heads * dv : dv;
@@ -174,7 +179,8 @@ public final class FusedAttentionKernel {
         }
     }
 
-    private static void addMask(float[] sc, float[] mask, int[] str, long[] batch, int bi, int sq, int sk) {
+    /** Offset in the mask of (batch, head) slice bi's first score. */
+    private static int maskBase(int[] str, long[] batch, int bi) {
         int base = 0;
         int rem = bi;
         for (int dd = batch.length - 1; dd >= 0; dd--) {
@@ -182,6 +188,11 @@ public final class FusedAttentionKernel {
             rem /= (int) batch[dd];
             base += c * str[dd];
         }
+        return base;
+    }
+
+    private static void addMask(float[] sc, float[] mask, int[] str, long[] batch, int bi, int sq, int sk) {
+        int base = maskBase(str, batch, bi);
         int si = str[batch.length];
         int sj = str[batch.length + 1];
         for (int i = 0; i < sq; i++) {
@@ -196,27 +207,6 @@ public final class FusedAttentionKernel {
                 for (int j = 0; j < sk; j++) {
                     sc[row + j] += sj == 0 ? m : mask[mo + j * sj];
                 }
-            }
-        }
-    }
-
-    /** Softmax over each row of a [rows, cols] matrix, in place (max-subtracted, as ONNX defines it). */
-    static void softmaxRows(float[] x, int rows, int cols) {
-        for (int i = 0; i < rows; i++) {
-            int o = i * cols;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j < cols; j++) {
-                max = Math.max(max, x[o + j]);
-            }
-            float sum = 0f;
-            for (int j = 0; j < cols; j++) {
-                float ex = (float) Math.exp(x[o + j] - max);
-                x[o + j] = ex;
-                sum += ex;
-            }
-            float inv = 1f / sum;
-            for (int j = 0; j < cols; j++) {
-                x[o + j] *= inv;
             }
         }
     }

@@ -2,7 +2,6 @@ package dev.clinfer.ops;
 
 /** Float32 math for the fused kernels: a fast erf and the exact (erf-based) GELU. */
 public final class FusedMath {
-    private static final float INV_SQRT_2 = (float) (1 / Math.sqrt(2));
 
     private FusedMath() {
     }
@@ -30,8 +29,13 @@ public final class FusedMath {
         return Math.copySign((float) (1 - poly * Math.exp(-(double) ax * ax)), x);
     }
 
-    /** @param x argument @return 0.5 x (1 + erf(x / sqrt 2)) */
+    /**
+     * The GELU of {@code FusedGelu} ({@link GeluKernel#gelu}, erf evaluated in double).
+     *
+     * @param x argument
+     * @return 0.5 x (1 + erf(x / sqrt 2))
+     */
     public static float gelu(float x) {
-        return 0.5f * x * (1f + erf(x * INV_SQRT_2));
+        return GeluKernel.gelu(x);
     }
 }

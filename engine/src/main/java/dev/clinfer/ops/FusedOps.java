@@ -110,11 +110,7 @@ public final class FusedOps {
         if (x.dataType() != DataType.FLOAT) {
             throw new InvalidInputException(node + ": FusedGelu needs float32, got " + x.dataType());
         }
-        return new Tensor[] {ElementwiseKernels.mapFloat(x, 16, ctx, (src, dst, len) -> {
-            for (int i = 0; i < len; i++) {
-                dst[i] = FusedMath.gelu(src[i]);
-            }
-        })};
+        return new Tensor[] {ElementwiseKernels.mapFloat(x, 4, ctx, GeluKernel::apply)};
     }
 
     private static Tensor[] attention(Node node, Tensor[] in, ExecContext ctx) {

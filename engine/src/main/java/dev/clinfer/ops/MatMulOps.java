@@ -129,42 +129,37 @@ public final class MatMulOps {
                     + kb + "x" + n);
         }
         long[] outShape = {m, n};
-        int[] biasIndex = null;
         if (bias != null) {
             long[] bs = OpUtil.broadcastShape(node, bias.shape(), outShape);
             if (!Arrays.equals(bs, outShape)) {
                 throw new InvalidInputException(node + ": C " + Arrays.toString(bias.shape())
                         + " does not broadcast to " + Arrays.toString(outShape));
             }
-            biasIndex = OpUtil.broadcastIndex(bias.shape(), outShape);
         }
+        boolean addC = bias != null && beta != 0f;
         DataType t = a.dataType();
         Tensor out = ctx.allocate(t, outShape);
         if (out.size() == 0) {
             return new Tensor[] {out};
         }
         int size = m * n;
-        if (t == DataType.FLOAT || t == DataType.FLOAT16 || t == DataType.BFLOAT16) {
+        if (t == DataType.FLOAT) {
+            // Staged in per-thread arrays: C is fully written (bias copy or beta 0 overwrite).
+            float[] c = FloatScratch.take(FloatScratch.GEMM_C, size);
+            float[] av = FloatScratch.take(FloatScratch.GEMM_A, a.numel());
+            a.floats().get(0, av, 0, a.numel());
+            floatGemm(a, b, bias, addC, transA, transB, alpha, beta, m, n, k, av, c, ctx);
+            out.floats().put(0, c, 0, size);
+            FloatScratch.give(FloatScratch.GEMM_A, av);
+            FloatScratch.give(FloatScratch.GEMM_C, c);
+        } else if (t == DataType.FLOAT16 || t == DataType.BFLOAT16) {
             float[] c = new float[size];
-            float cBeta = 0f;
-            if (biasIndex != null && beta != 0f) {
-                float[] bv = bias.toFloatArray();
-                for (int i = 0; i < size; i++) {
-                    c[i] = bv[biasIndex[i]];
-                }
-                cBeta = beta;
-            }
-            GemmPackedB pb = k > 0 && n >= GemmKernel.SMALL_N ? constantB(b, transB, k, n, ctx) : null;
-            if (pb != null) {
-                GemmKernel.sgemmPacked(m, alpha, a.toFloatArray(), 0, (int) a.dim(1), transA, pb, cBeta, c, 0, n, ctx);
-            } else {
-                GemmKernel.sgemm(m, n, k, alpha, a.toFloatArray(), 0, (int) a.dim(1), transA,
-                        b.toFloatArray(), 0, (int) b.dim(1), transB, cBeta, c, 0, n, ctx);
-            }
+            floatGemm(a, b, bias, addC, transA, transB, alpha, beta, m, n, k, a.toFloatArray(), c, ctx);
             putFloats(out, c);
         } else {
             double[] c = null;
-            if (biasIndex != null && beta != 0f) {
+            if (addC) {
+                int[] biasIndex = OpUtil.broadcastIndex(bias.shape(), outShape);
                 double[] bv = bias.toDoubleArray();
                 c = new double[size];
                 for (int i = 0; i < size; i++) {
@@ -178,6 +173,58 @@ public final class MatMulOps {
             }
         }
         return new Tensor[] {out};
+    }
+
+    /** Gemm on float arrays: C (m x n, row stride n) = alpha op(A) op(B) + beta bias. */
+    private static void floatGemm(Tensor a, Tensor b, Tensor bias, boolean addC, boolean transA, boolean transB,
+                                  float alpha, float beta, int m, int n, int k, float[] av, float[] c,
+                                  ExecContext ctx) {
+        float cBeta = 0f;
+        if (addC) {
+            broadcastInto(bias.toFloatArray(), bias.shape(), c, m, n);
+            cBeta = beta;
+        }
+        GemmPackedB pb = k > 0 && n >= GemmKernel.SMALL_N ? constantB(b, transB, k, n, ctx) : null;
+        if (pb != null) {
+            GemmKernel.sgemmPacked(m, alpha, av, 0, (int) a.dim(1), transA, pb, cBeta, c, 0, n, ctx);
+        } else {
+            GemmKernel.sgemm(m, n, k, alpha, av, 0, (int) a.dim(1), transA,
+                    b.toFloatArray(), 0, (int) b.dim(1), transB, cBeta, c, 0, n, ctx);
+        }
+    }
+
+    /**
+     * Writes Gemm's C, broadcast to [m, n], into c. The shapes transformer and CNN exports use
+     * (a row [n] or [1, n], a column [m, 1], a scalar, a full [m, n]) are row copies and fills;
+     * an index map per element (the general case) cost 6-8% of MiniLM-L6's time.
+     *
+     * @param bv     C's elements
+     * @param bShape C's shape (already checked to broadcast to [m, n])
+     * @param c      destination, m * n
+     * @param m      rows
+     * @param n      columns
+     */
+    static void broadcastInto(float[] bv, long[] bShape, float[] c, int m, int n) {
+        int rank = bShape.length;
+        long last = rank == 0 ? 1 : bShape[rank - 1];
+        if (bv.length == 1) {
+            Arrays.fill(c, 0, m * n, bv[0]);
+        } else if (bv.length == m * n) {
+            System.arraycopy(bv, 0, c, 0, m * n);
+        } else if (bv.length == n && last == n) {
+            for (int r = 0; r < m; r++) {
+                System.arraycopy(bv, 0, c, r * n, n);
+            }
+        } else if (bv.length == m && last == 1) {
+            for (int r = 0; r < m; r++) {
+                Arrays.fill(c, r * n, (r + 1) * n, bv[r]);
+            }
+        } else {
+            int[] index = OpUtil.broadcastIndex(bShape, new long[] {m, n});
+            for (int i = 0; i < m * n; i++) {
+                c[i] = bv[index[i]];
+            }
+        }
     }
 
     /**

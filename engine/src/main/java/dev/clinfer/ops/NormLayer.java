@@ -3,6 +3,7 @@ package dev.clinfer.ops;
 import dev.clinfer.api.DataType;
 import dev.clinfer.api.InvalidInputException;
 import dev.clinfer.api.Tensor;
+import dev.clinfer.cpu.GemmKernel;
 import dev.clinfer.ir.Node;
 
 import java.util.Arrays;
@@ -65,41 +66,47 @@ final class NormLayer {
         java.nio.FloatBuffer yb = f32 ? y.floats() : null;
         double[] xv = f32 ? null : x.toDoubleArray();
         double[] yv = f32 ? null : new double[xv.length];
-        ctx.parallelFor(rows, cols * 6L, (s, e) -> {
-            double[] row = new double[cols];
-            float[] frow = f32 ? new float[cols] : null;
-            java.nio.FloatBuffer xr = f32 ? xb.duplicate() : null;
-            java.nio.FloatBuffer yr = f32 ? yb.duplicate() : null;
-            for (int r = s; r < e; r++) {
-                if (f32) {
-                    xr.get(r * cols, frow);
+        if (f32 && si == null && bi == null && GemmKernel.VECTOR && scaleT.dataType() == DataType.FLOAT
+                && (biasT == null || biasT.dataType() == DataType.FLOAT)) {
+            layerNormVector(x, y, rows, cols, scaleT.toFloatArray(), biasT == null ? null : biasT.toFloatArray(),
+                    eps, mean, inv, ctx);
+        } else {
+            ctx.parallelFor(rows, cols * 6L, (s, e) -> {
+                double[] row = new double[cols];
+                float[] frow = f32 ? new float[cols] : null;
+                java.nio.FloatBuffer xr = f32 ? xb.duplicate() : null;
+                java.nio.FloatBuffer yr = f32 ? yb.duplicate() : null;
+                for (int r = s; r < e; r++) {
+                    if (f32) {
+                        xr.get(r * cols, frow);
+                        for (int i = 0; i < cols; i++) {
+                            row[i] = frow[i];
+                        }
+                    } else {
+                        System.arraycopy(xv, r * cols, row, 0, cols);
+                    }
+                    double[] mv = NormalizationOps.meanVar(row, 0, cols);
+                    double is = 1 / Math.sqrt(mv[1] + eps);
+                    mean[r] = mv[0];
+                    inv[r] = is;
                     for (int i = 0; i < cols; i++) {
-                        row[i] = frow[i];
+                        double v = (row[i] - mv[0]) * is * scale[si == null ? i : si[i]];
+                        if (bias != null) {
+                            v += bias[bi == null ? i : bi[i]];
+                        }
+                        row[i] = v;
                     }
-                } else {
-                    System.arraycopy(xv, r * cols, row, 0, cols);
-                }
-                double[] mv = NormalizationOps.meanVar(row, 0, cols);
-                double is = 1 / Math.sqrt(mv[1] + eps);
-                mean[r] = mv[0];
-                inv[r] = is;
-                for (int i = 0; i < cols; i++) {
-                    double v = (row[i] - mv[0]) * is * scale[si == null ? i : si[i]];
-                    if (bias != null) {
-                        v += bias[bi == null ? i : bi[i]];
+                    if (f32) {
+                        for (int i = 0; i < cols; i++) {
+                            frow[i] = (float) row[i];
+                        }
+                        yr.put(r * cols, frow);
+                    } else {
+                        System.arraycopy(row, 0, yv, r * cols, cols);
                     }
-                    row[i] = v;
                 }
-                if (f32) {
-                    for (int i = 0; i < cols; i++) {
-                        frow[i] = (float) row[i];
-                    }
-                    yr.put(r * cols, frow);
-                } else {
-                    System.arraycopy(row, 0, yv, r * cols, cols);
-                }
-            }
-        });
+            });
+        }
         if (!f32) {
             PoolData.store(y, yv);
         }
@@ -113,6 +120,24 @@ final class NormLayer {
         Tensor invT = ctx.allocate(st, statShape);
         PoolData.store(invT, inv);
         return new Tensor[] {y, meanT, invT};
+    }
+
+    /** Float32 rows with one scale (and bias) element per column, on the Vector API. */
+    private static void layerNormVector(Tensor x, Tensor y, int rows, int cols, float[] scale, float[] bias,
+                                        double eps, double[] mean, double[] inv, ExecContext ctx) {
+        java.nio.FloatBuffer xb = x.floats();
+        java.nio.FloatBuffer yb = y.floats();
+        ctx.parallelFor(rows, cols * 4L, (s, e) -> {
+            float[] row = new float[cols];
+            double[] stats = new double[2];
+            for (int r = s; r < e; r++) {
+                xb.get(r * cols, row);
+                LayerNormVector.row(row, row, cols, scale, bias, eps, stats);
+                mean[r] = stats[0];
+                inv[r] = stats[1];
+                yb.put(r * cols, row);
+            }
+        });
     }
 
     /**
