@@ -37,7 +37,7 @@ public final class ConvOps {
 
     /**
      * A float32 Conv with a fused epilogue: the entry for FusedConv and FusedConvAdd nodes. The
-     * input is read and the result built in per-thread scratch arrays ({@link ConvScratch}).
+     * input is read and the result built in per-thread scratch arrays ({@link FloatScratch}).
      *
      * @param node the node (attributes, messages)
      * @param x    input (float32, float16 or bfloat16)
@@ -65,8 +65,8 @@ public final class ConvOps {
                     + Arrays.toString(y.shape()) + ", got " + sum.dataType() + " " + Arrays.toString(sum.shape()));
         }
         int n = y.numel();
-        float[] out = ConvScratch.output(n);
-        ConvFloat.run(g, ConvScratch.input(x), w, floatBias(b), new ConvEpilogue(act, sum == null ? null : sum.floats()),
+        float[] out = FloatScratch.convOutput(n);
+        ConvFloat.run(g, FloatScratch.convInput(x), w, floatBias(b), new ConvEpilogue(act, sum == null ? null : sum.floats()),
                 out, ctx);
         putFloats(y, out, n);
         return y;
@@ -113,8 +113,8 @@ public final class ConvOps {
                     MatMulOps.putFloats(y, out);
                 } else {
                     int n = y.numel();
-                    float[] out = ConvScratch.output(n);
-                    ConvFloat.run(g, ConvScratch.input(x), w, bias, ConvEpilogue.NONE, out, ctx);
+                    float[] out = FloatScratch.convOutput(n);
+                    ConvFloat.run(g, FloatScratch.convInput(x), w, bias, ConvEpilogue.NONE, out, ctx);
                     putFloats(y, out, n);
                 }
                 break;
