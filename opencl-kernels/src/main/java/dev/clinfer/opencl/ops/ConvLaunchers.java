@@ -15,10 +15,11 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * OpenCL launchers: Conv and ConvTranspose (a gather kernel), 1-D and 2-D, NCHW float32. A Conv
- * runs as {@link ConvPlan} says: on CPU devices the direct kernel of conv_direct.cl, built per
- * shape class; on GPUs 1x1 as a GEMM on the input, depthwise (conv.cl) or im2col + GEMM
- * (conv.cl, gemm.cl). 3-D convolutions stay on the CPU lane.
+ * OpenCL launchers: Conv and ConvTranspose, 1-D and 2-D, NCHW float32. A Conv runs as
+ * {@link ConvPlan} says: on CPU devices the direct kernels of conv_direct.cl (depthwise on the
+ * input in place), built per shape class; on GPUs 1x1 as a GEMM on the input, depthwise (conv.cl) or im2col + GEMM
+ * (conv.cl, gemm.cl). A ConvTranspose runs conv_transpose.cl on CPU devices when kernel ==
+ * stride, else conv.cl's gather. 3-D convolutions stay on the CPU lane.
  */
 public final class ConvLaunchers {
     private static final String PROGRAM = "conv.cl";
@@ -52,7 +53,7 @@ public final class ConvLaunchers {
         r.register("ConvTranspose", new DeviceOp() {
             @Override
             public List<ProgramRef> programs(Node node, DeviceOpContext.Static st) {
-                return List.of(new ProgramRef(PROGRAM, OPTIONS));
+                return transposePrograms(node, st);
             }
 
             @Override
@@ -101,11 +102,33 @@ public final class ConvLaunchers {
         }
         switch (plan.kind) {
             case DIRECT:
+            case DEPTHWISE:
                 return List.of(new ProgramRef(ConvPlan.DIRECT_PROGRAM, plan.options));
             case POINTWISE:
                 return List.of(gemm);
             default:
                 return List.of(im2col, gemm);
+        }
+    }
+
+    /** The program a ConvTranspose will use (its plan made from constant weights, as for Conv). */
+    private static List<DeviceOp.ProgramRef> transposePrograms(Node node, DeviceOpContext.Static st) {
+        ProgramRef gather = new ProgramRef(PROGRAM, OPTIONS);
+        Tensor w = node.inputs().size() > 1 ? st.constant(node.inputs().get(1)) : null;
+        if (w == null || w.shape().length < 3 || w.shape().length > 4) {
+            return List.of(gather);
+        }
+        long[] ws = w.shape();
+        long[] xs = ws.clone();
+        xs[0] = 1;
+        for (int d = 2; d < xs.length; d++) {
+            xs[d] = 1024;
+        }
+        try {
+            ConvPlan plan = ConvPlan.forTranspose(ConvShape.forTranspose(node, xs, ws), st.device());
+            return List.of(plan != null ? new ProgramRef(ConvPlan.TRANSPOSE_PROGRAM, plan.options) : gather);
+        } catch (RuntimeException e) {
+            return List.of(gather);
         }
     }
 
@@ -151,6 +174,14 @@ public final class ConvLaunchers {
         ConvPlan plan = ConvPlan.of(s, ctx.device(), act);
         if (plan.kind == ConvPlan.Kind.DIRECT) {
             direct(node, s, plan, x, w, b, y, ctx);
+            return y;
+        }
+        if (plan.kind == ConvPlan.Kind.DEPTHWISE) {
+            // Local size 1, as for the direct kernel; one work-item per output row and channel.
+            ClKernel k = ctx.kernel(ConvPlan.DIRECT_PROGRAM, plan.options, "conv_depthwise_direct");
+            k.arg(0, x.buffer()).arg(1, w.buffer()).arg(2, b != null ? b.buffer() : w.buffer()).arg(3, b != null ? 1 : 0)
+                    .arg(4, y.buffer()).argInts(5, s.packed(s.n));
+            ctx.launch(k, new long[] {s.oh, s.m, s.n}, new long[] {1, 1, 1});
             return y;
         }
         if (s.group == s.c && cg == 1 && s.group > 1) {
@@ -249,6 +280,15 @@ public final class ConvLaunchers {
         int total = GemmLaunchers.checkedInt(node, y.size());
         GemmLaunchers.checkedInt(node, x.size());
         if (total == 0) {
+            return y;
+        }
+        ConvPlan plan = ConvPlan.forTranspose(s, ctx.device());
+        if (plan != null) {
+            ClKernel k = ctx.kernel(ConvPlan.TRANSPOSE_PROGRAM, plan.options, "conv_transpose_tap");
+            k.arg(0, x.buffer()).arg(1, w.buffer()).arg(2, b != null ? b.buffer() : w.buffer()).arg(3, b != null ? 1 : 0)
+                    .arg(4, y.buffer()).argInts(5, s.packed(s.n));
+            int mg = s.m / s.group;
+            ctx.launch(k, new long[] {s.oh, (mg + plan.rm - 1) / plan.rm, (long) s.n * s.group}, new long[] {1, 1, 1});
             return y;
         }
         ClKernel k = ctx.kernel(PROGRAM, OPTIONS, "conv_transpose");
