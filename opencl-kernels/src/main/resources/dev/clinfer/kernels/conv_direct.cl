@@ -182,18 +182,18 @@ inline float dw_pixel(__global const float* x, const float* wv, int H, int W, in
 
 // Depthwise convolution (group == C, one input channel per group; M a multiple of C) on the
 // input in place, no padded copy: output channel m reads input channel m / (M / C). One
-// work-item per (output row, output channel, image); global (OH, M, N), any local size. The
-// row splits into border columns (some tap falls outside the input: scalar, bounds-checked)
-// and the interior, computed VW pixels at a time with one vector load per tap (double width
-// and the even lanes for stride 2) and no tests but the row's (uniform per work-item). The
-// interior's last block is shifted left to end at the interior's end (re-storing a few
-// pixels) rather than falling back to scalar code. The taps' weights live in registers.
-// p: the int16 geometry of conv.cl (ConvShape.packed).
+// work-item per `rows` output rows of one output channel and image; global
+// (ceil(OH / rows), M, N), any local size (whole planes per work-item where there are enough
+// channels: PoCL's per-work-group cost was half the time with one row each). A row splits into
+// border columns (some tap falls outside the input: scalar, bounds-checked) and the interior,
+// computed VW pixels at a time with one vector load per tap (double width and the even lanes
+// for stride 2) and no tests but the row's. The interior's last block is shifted left to end
+// at the interior's end (re-storing a few pixels) rather than falling back to scalar code. The
+// taps' weights live in registers. p: the int16 geometry of conv.cl (ConvShape.packed).
 __kernel void conv_depthwise_direct(__global const float* X, __global const float* Wt, __global const float* bias,
-                                    int hasBias, __global float* Y, int16 p) {
+                                    int hasBias, __global float* Y, int rows, int16 p) {
     const int C = p.s0, H = p.s1, W = p.s2, OH = p.s5, OW = p.s6, M = p.sd;
     const int pt = p.s9, pl = p.sa;
-    const int oh = get_global_id(0);
     const int m = get_global_id(1);
     const int n = get_global_id(2);
     __global const float* x = X + (n * C + m / (M / C)) * H * W;
@@ -202,10 +202,8 @@ __kernel void conv_depthwise_direct(__global const float* X, __global const floa
         wv[i] = Wt[m * (KH * KW) + i];
     }
     const float bv = hasBias ? bias[m] : 0.0f;
-    const int ih0 = oh * SH - pt;
-    __global float* y = Y + ((n * M + m) * OH + oh) * OW;
-    // Interior: output columns [lo, hi] whose VW-pixel block's loads stay inside the row
-    // (for stride 2 the double-width load reaches 2 * VW - 1 past the block's first input).
+    // Interior: output columns [lo, hiStart + VW) whose VW-pixel blocks' loads stay inside the
+    // row (for stride 2 the double-width load reaches 2 * VW - 1 past the block's first input).
 #if SW == 2 && defined(vload2V)
     const int reach = (KW - 1) * DW + 2 * VW - 1;
 #else
@@ -213,33 +211,38 @@ __kernel void conv_depthwise_direct(__global const float* X, __global const floa
 #endif
     const int lo = min(OW, (pl + SW - 1) / SW);
     const int hiStart = (W - 1 - reach + pl) >= 0 ? (W - 1 - reach + pl) / SW : -1;
-    int done = 0;
-    if (hiStart >= lo) {
-        for (int ow = 0; ow < lo; ow++) {
+    const int oh1 = min(OH, (int) (get_global_id(0) + 1) * rows);
+    for (int oh = get_global_id(0) * rows; oh < oh1; oh++) {
+        const int ih0 = oh * SH - pt;
+        __global float* y = Y + ((n * M + m) * OH + oh) * OW;
+        int done = 0;
+        if (hiStart >= lo) {
+            for (int ow = 0; ow < lo; ow++) {
+                y[ow] = ACT_F(dw_pixel(x, wv, H, W, ih0, ow * SW - pl) + bv);
+            }
+            for (int owb = lo;; owb += VW) {
+                const int b = min(owb, hiStart);
+                floatV acc = (floatV) bv;
+                const int iw0 = b * SW - pl;
+                _Pragma("unroll") for (int kh = 0; kh < KH; kh++) {
+                    const int ih = ih0 + kh * DH;
+                    if (ih < 0 || ih >= H) {
+                        continue;
+                    }
+                    __global const float* row = x + ih * W + iw0;
+                    _Pragma("unroll") for (int kw = 0; kw < KW; kw++) {
+                        acc = fma((floatV) wv[kh * KW + kw], conv_load(row + kw * DW), acc);
+                    }
+                }
+                vstoreV(ACT_F(acc), 0, y + b);
+                if (b == hiStart) {
+                    break;
+                }
+            }
+            done = hiStart + VW;
+        }
+        for (int ow = done; ow < OW; ow++) {
             y[ow] = ACT_F(dw_pixel(x, wv, H, W, ih0, ow * SW - pl) + bv);
         }
-        for (int owb = lo;; owb += VW) {
-            const int b = min(owb, hiStart);
-            floatV acc = (floatV) bv;
-            const int iw0 = b * SW - pl;
-            _Pragma("unroll") for (int kh = 0; kh < KH; kh++) {
-                const int ih = ih0 + kh * DH;
-                if (ih < 0 || ih >= H) {
-                    continue;
-                }
-                __global const float* row = x + ih * W + iw0;
-                _Pragma("unroll") for (int kw = 0; kw < KW; kw++) {
-                    acc = fma((floatV) wv[kh * KW + kw], conv_load(row + kw * DW), acc);
-                }
-            }
-            vstoreV(ACT_F(acc), 0, y + b);
-            if (b == hiStart) {
-                break;
-            }
-        }
-        done = hiStart + VW;
-    }
-    for (int ow = done; ow < OW; ow++) {
-        y[ow] = ACT_F(dw_pixel(x, wv, H, W, ih0, ow * SW - pl) + bv);
     }
 }

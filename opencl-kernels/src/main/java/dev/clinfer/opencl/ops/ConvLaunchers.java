@@ -26,6 +26,8 @@ public final class ConvLaunchers {
     private static final String OPTIONS = "";
     /** Largest im2col buffer (floats) one launch may use; bigger batches run in image chunks. */
     static final long MAX_COL_FLOATS = 32L << 20;
+    /** Fewest work-items the depthwise kernel is split into (enough for any CPU's cores). */
+    private static final long DW_ITEMS = 64;
     /** The chunk limit in use (tests lower it). */
     static volatile long maxColFloats = MAX_COL_FLOATS;
 
@@ -177,11 +179,14 @@ public final class ConvLaunchers {
             return y;
         }
         if (plan.kind == ConvPlan.Kind.DEPTHWISE) {
-            // Local size 1, as for the direct kernel; one work-item per output row and channel.
+            // Local size 1, as for the direct kernel; whole output planes per work-item while
+            // that leaves DW_ITEMS work-items or more, else fewer rows each.
+            long planes = (long) s.m * s.n;
+            int rows = (int) Math.max(1, Math.min(s.oh, planes * s.oh / DW_ITEMS));
             ClKernel k = ctx.kernel(ConvPlan.DIRECT_PROGRAM, plan.options, "conv_depthwise_direct");
             k.arg(0, x.buffer()).arg(1, w.buffer()).arg(2, b != null ? b.buffer() : w.buffer()).arg(3, b != null ? 1 : 0)
-                    .arg(4, y.buffer()).argInts(5, s.packed(s.n));
-            ctx.launch(k, new long[] {s.oh, s.m, s.n}, new long[] {1, 1, 1});
+                    .arg(4, y.buffer()).arg(5, rows).argInts(6, s.packed(s.n));
+            ctx.launch(k, new long[] {(s.oh + rows - 1) / rows, s.m, s.n}, new long[] {1, 1, 1});
             return y;
         }
         if (s.group == s.c && cg == 1 && s.group > 1) {

@@ -13,7 +13,10 @@ final class ConvPlan {
     /** Source file of the one-tap ConvTranspose kernel. */
     static final String TRANSPOSE_PROGRAM = "conv_transpose.cl";
 
-    /** Tests and benchmarks only: "gemm" or "direct" to override the rule (null: the rule). */
+    /**
+     * Tests and benchmarks only: "gemm" or "direct" to override the rule, "padded" for the direct
+     * kernel on a padded copy even for depthwise (null: the rule).
+     */
     static volatile String force;
 
     /** The ways a Conv runs. */
@@ -54,7 +57,7 @@ final class ConvPlan {
     static ConvPlan of(ConvShape s, ClDevice device, String act) {
         String f = force;
         boolean pointwise = s.pointwise();
-        boolean direct = f != null ? f.equals("direct") : useDirect(s, device);
+        boolean direct = f != null ? f.equals("direct") || f.equals("padded") : useDirect(s, device);
         if (pointwise && !direct) {
             return new ConvPlan(Kind.POINTWISE, "", 0, 0);
         }
@@ -69,7 +72,7 @@ final class ConvPlan {
         int vw = Integer.getInteger("clinfer.conv.vw", 8);
         String opts = "-DKH=" + s.kh + " -DKW=" + s.kw + " -DSH=" + s.sh + " -DSW=" + s.sw + " -DDH=" + s.dh
                 + " -DDW=" + s.dw + " -DRM=" + rm + " -DVW=" + vw + act;
-        boolean depthwise = s.group > 1 && s.group == s.c && cg == 1;
+        boolean depthwise = s.group > 1 && s.group == s.c && cg == 1 && !"padded".equals(f);
         return new ConvPlan(depthwise ? Kind.DEPTHWISE : Kind.DIRECT, opts, rm, vw);
     }
 
