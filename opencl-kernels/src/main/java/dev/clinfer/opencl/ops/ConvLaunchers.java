@@ -28,6 +28,10 @@ public final class ConvLaunchers {
     static final long MAX_COL_FLOATS = 32L << 20;
     /** Fewest work-items the depthwise kernel is split into (enough for any CPU's cores). */
     private static final long DW_ITEMS = 64;
+    /** Floats in conv_depthwise_tile's local tile (its DW_TILE default). */
+    static final int DW_TILE = 4096;
+    /** The tile floats dwTile may plan for (tests lower it: smaller bands, or the in-place kernel). */
+    static volatile int dwTileFloats = DW_TILE;
     /** The chunk limit in use (tests lower it). */
     static volatile long maxColFloats = MAX_COL_FLOATS;
 
@@ -179,6 +183,15 @@ public final class ConvLaunchers {
             return y;
         }
         if (plan.kind == ConvPlan.Kind.DEPTHWISE) {
+            int[] tile = dwTile(s, plan.vw);
+            if (tile != null) {
+                ClKernel k = ctx.kernel(ConvPlan.DIRECT_PROGRAM, plan.options, "conv_depthwise_tile");
+                k.arg(0, x.buffer()).arg(1, w.buffer()).arg(2, b != null ? b.buffer() : w.buffer())
+                        .arg(3, b != null ? 1 : 0).arg(4, y.buffer()).arg(5, tile[0]).arg(6, tile[1])
+                        .argInts(7, s.packed(s.n));
+                ctx.launch(k, new long[] {(s.oh + tile[1] - 1) / tile[1], s.m, s.n}, new long[] {1, 1, 1});
+                return y;
+            }
             // Local size 1, as for the direct kernel; whole output planes per work-item while
             // that leaves DW_ITEMS work-items or more, else fewer rows each.
             long planes = (long) s.m * s.n;
@@ -242,6 +255,27 @@ public final class ConvLaunchers {
             g.enqueue(ctx);
         }
         return y;
+    }
+
+    /**
+     * The local tile of conv_depthwise_tile for this depthwise Conv: {pitch, output rows per
+     * band}, or null when not even one band row fits DW_TILE floats (then the in-place kernel
+     * runs). The pitch covers the columns every VW-pixel block loads (the last block's lanes
+     * past the row included, at stride 2 a double-width load). Bands are as tall as fit, but
+     * split further while there are fewer than DW_ITEMS work-items (so every core gets work).
+     */
+    static int[] dwTile(ConvShape s, int vw) {
+        long blocks = (s.ow + vw - 1) / vw;
+        long pitch = blocks * vw * s.sw + (long) (s.kw - 1) * s.dw + (s.sw == 2 ? vw : 0);
+        long tileRows = dwTileFloats / pitch;
+        long rows = (tileRows - (long) (s.kh - 1) * s.dh - 1) / s.sh + 1;
+        if (tileRows < (long) (s.kh - 1) * s.dh + 1 || rows < 1) {
+            return null;
+        }
+        rows = Math.min(rows, s.oh);
+        long planes = (long) s.m * s.n;
+        rows = Math.max(1, Math.min(rows, planes * s.oh / DW_ITEMS));
+        return new int[] {(int) pitch, (int) rows};
     }
 
     /**

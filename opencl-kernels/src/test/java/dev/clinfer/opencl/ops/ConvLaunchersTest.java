@@ -76,8 +76,24 @@ class ConvLaunchersTest {
         conv(2, 12, 5, 6, 9, 3, 1, 1);
     }
 
+    /** Depthwise cases under the whole-plane tile, bands of a few rows, and the in-place kernel. */
+    private void depthwiseTiles(Runnable cases) {
+        for (int floats : new int[] {ConvLaunchers.DW_TILE, 300, 0}) {
+            ConvLaunchersTestHook.setDwTile(floats);
+            try {
+                cases.run();
+            } finally {
+                ConvLaunchersTestHook.setDwTile(ConvLaunchers.DW_TILE);
+            }
+        }
+    }
+
     @Test
     void depthwise() {
+        depthwiseTiles(this::depthwiseCases);
+    }
+
+    private void depthwiseCases() {
         conv(2, 13, 11, 9, 13, 13, 3, 3, ints("pads", 1, 1, 1, 1));
         conv(1, 8, 15, 16, 8, 8, 3, 3, ints("strides", 2, 2), ints("pads", 1, 1, 1, 1));
         conv(1, 6, 12, 10, 12, 6, 5, 3, ints("pads", 2, 0, 1, 2), ints("dilations", 2, 1));
@@ -86,6 +102,10 @@ class ConvLaunchersTest {
 
     @Test
     void depthwiseWideRows() {
+        depthwiseTiles(this::depthwiseWideCases);
+    }
+
+    private void depthwiseWideCases() {
         // Rows wide enough for the in-place kernel's vector interior, its shifted last block and
         // scalar borders: stride 1 and 2, odd widths, dilation, uneven pads, channel multiplier.
         conv(2, 5, 6, 37, 5, 5, 3, 3, ints("pads", 1, 1, 1, 1));
