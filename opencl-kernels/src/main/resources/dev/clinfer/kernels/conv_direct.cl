@@ -8,8 +8,8 @@
 // one row in VW-wide vector registers, and per (input channel, tap) one vector load of the
 // padded row (a double-width load and a shuffle for stride 2) feeds RM multiply-adds. Lanes past
 // the row's end read the next row (or the scratch's tail slack) and are never stored. No local
-// memory and no barriers, which PoCL runs as slow work-item loops. Depthwise is RM = 1 with one
-// input channel per group.
+// memory and no barriers, which PoCL runs as slow work-item loops. Depthwise convolutions have
+// their own kernels at the end of this file (same build options), without the padded copy.
 
 #include "activation.clh"
 
@@ -183,8 +183,8 @@ inline float dw_pixel(__global const float* x, const float* wv, int H, int W, in
 // Depthwise convolution (group == C, one input channel per group; M a multiple of C) on the
 // input in place, no padded copy: output channel m reads input channel m / (M / C). One
 // work-item per `rows` output rows of one output channel and image; global
-// (ceil(OH / rows), M, N), any local size (whole planes per work-item where there are enough
-// channels: PoCL's per-work-group cost was half the time with one row each). A row splits into
+// (ceil(OH / rows), M, N), any local size (several rows per work-item: fewer of PoCL's
+// work-groups, each with a fixed cost, and the weights loaded once per band). A row splits into
 // border columns (some tap falls outside the input: scalar, bounds-checked) and the interior,
 // computed VW pixels at a time with one vector load per tap (double width and the even lanes
 // for stride 2) and no tests but the row's. The interior's last block is shifted left to end

@@ -25,7 +25,10 @@ final class ConvPlan {
         POINTWISE,
         /** conv_direct.cl. */
         DIRECT,
-        /** conv_direct.cl's depthwise kernel, on the input in place. */
+        /**
+         * conv_direct.cl's depthwise kernels: through a local tile of zero-padded input rows, or
+         * on the input in place where a row is too wide for the tile (no padded copy either way).
+         */
         DEPTHWISE,
         /** conv_transpose.cl (a ConvTranspose with one tap per output pixel). */
         TRANSPOSE,
@@ -79,8 +82,9 @@ final class ConvPlan {
     /**
      * The plan of a ConvTranspose: conv_transpose.cl ({@link Kind#TRANSPOSE}) for those whose
      * output pixels each take one tap per input channel (kernel == stride, dilation 1), on CPU
-     * devices, where the gather's strided scalar loads cost ~10x (ConvBenchMain, ppocr_det's
-     * 24x80x80 2x2/2 deconv on PoCL); else null (conv.cl's gather runs it).
+     * devices, where the gather's strided scalar loads cost 10-25x (ConvBenchMain on PoCL, 1
+     * thread: ppocr_det's 24x80x80 -> 24 2x2/2 deconv 43 -> 1.7 ms, 24x160x160 -> 1 12 -> 1.05 ms);
+     * else null (conv.cl's gather runs it).
      *
      * @param s      the geometry ({@link ConvShape#forTranspose})
      * @param device the device
