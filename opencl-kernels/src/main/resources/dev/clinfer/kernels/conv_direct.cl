@@ -92,17 +92,23 @@ inline floatV conv_load_tail(__global const float* row, int lim) {
 // acc[r] += W[r][c][kh][kw] * x[c][kh][kw] over the group's input channels, LOAD giving the
 // input vector of tap (kh, kw) at `src`.
 #define CONV_TAPS(LOAD)                                                                        \
+    __global const float* wp[RM];                                                              \
+    _Pragma("unroll") for (int r = 0; r < RM; r++) {                                           \
+        wp[r] = Wt + wOff[r];                                                                  \
+    }                                                                                          \
     for (int c = 0; c < cg; c++) {                                                             \
         __global const float* xc = x + c * HW;                                                 \
-        __global const float* wc = Wt + c * (KH * KW);                                         \
         _Pragma("unroll") for (int kh = 0; kh < KH; kh++) {                                    \
             _Pragma("unroll") for (int kw = 0; kw < KW; kw++) {                                \
                 __global const float* src = xc + kh * DH * Wp + kw * DW;                       \
                 const floatV xv = LOAD;                                                        \
                 _Pragma("unroll") for (int r = 0; r < RM; r++) {                               \
-                    acc[r] = fma((floatV) wc[wOff[r] + kh * KW + kw], xv, acc[r]);             \
+                    acc[r] = fma((floatV) wp[r][kh * KW + kw], xv, acc[r]);                    \
                 }                                                                              \
             }                                                                                  \
+        }                                                                                      \
+        _Pragma("unroll") for (int r = 0; r < RM; r++) {                                       \
+            wp[r] += KH * KW;                                                                  \
         }                                                                                      \
     }
 
@@ -148,7 +154,12 @@ __kernel void conv_direct(__global const float* Xp, __global const float* Wt, __
         } else {
             CONV_TAPS(conv_load_tail(src, Wp - (owb * SW + kw * DW)))
         }
-        for (int r = 0; r < rows; r++) {
+        // Unrolled with a test rather than bounded by `rows`: a loop with a run-time bound would
+        // index acc dynamically, which keeps the accumulators in memory rather than registers.
+        _Pragma("unroll") for (int r = 0; r < RM; r++) {
+            if (r >= rows) {
+                break;
+            }
             const floatV v = ACT_F(acc[r]);
             __global float* y = yrow + r * OHW + owb;
             if (owb + VW <= OW) {
