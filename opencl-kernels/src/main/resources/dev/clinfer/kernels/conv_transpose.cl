@@ -76,6 +76,12 @@ __kernel void conv_transpose_tap(__global const float* X, __global const float* 
     }
     const int wcs = mg * KH * KW;
     for (int iw0 = 0; iw0 < W; iw0 += VW) {
+        // One pointer per output channel, advanced per input channel: each FMA's broadcast
+        // weight is then base + constant (PoCL spilled per-tap indices otherwise).
+        __global const float* wp[RM];
+        _Pragma("unroll") for (int r = 0; r < RM; r++) {
+            wp[r] = Wt + wOff[r];
+        }
         floatV acc[KW][RM];
         _Pragma("unroll") for (int kw = 0; kw < KW; kw++) {
             _Pragma("unroll") for (int r = 0; r < RM; r++) {
@@ -93,18 +99,24 @@ __kernel void conv_transpose_tap(__global const float* X, __global const float* 
                     ((float*) &xv)[q] = iw0 + q < W ? xc[q] : 0.0f;
                 }
             }
-            __global const float* wc = Wt + c * wcs;
             _Pragma("unroll") for (int kw = 0; kw < KW; kw++) {
                 _Pragma("unroll") for (int r = 0; r < RM; r++) {
-                    acc[kw][r] = fma((floatV) wc[wOff[r] + kw], xv, acc[kw][r]);
+                    acc[kw][r] = fma((floatV) wp[r][kw], xv, acc[kw][r]);
                 }
+            }
+            _Pragma("unroll") for (int r = 0; r < RM; r++) {
+                wp[r] += wcs;
             }
         }
         // Output column (iw0 + q) * KW + kw - pl; the whole block is inside [c0, c1) when
         // its first and last columns are.
         const int ob = iw0 * KW - pl;
         const bool inside = full && ob >= c0 && ob + VW * KW <= c1;
-        for (int r = 0; r < rows; r++) {
+        // Unrolled with a test (a run-time bound would index acc dynamically, in memory).
+        _Pragma("unroll") for (int r = 0; r < RM; r++) {
+            if (r >= rows) {
+                break;
+            }
             __global float* y = yrow + r * OHW + ob;
 #if KW == 2 && VW == 8
             if (inside) {
