@@ -15,16 +15,23 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * OpenCL launchers: Conv and ConvTranspose (a gather kernel), 1-D and 2-D, NCHW float32. A Conv
- * runs as {@link ConvPlan} says: on CPU devices the direct kernel of conv_direct.cl, built per
- * shape class; on GPUs 1x1 as a GEMM on the input, depthwise (conv.cl) or im2col + GEMM
- * (conv.cl, gemm.cl). 3-D convolutions stay on the CPU lane.
+ * OpenCL launchers: Conv and ConvTranspose, 1-D and 2-D, NCHW float32. A Conv runs as
+ * {@link ConvPlan} says: on CPU devices the direct kernels of conv_direct.cl (depthwise on the
+ * input in place), built per shape class; on GPUs 1x1 as a GEMM on the input, depthwise (conv.cl) or im2col + GEMM
+ * (conv.cl, gemm.cl). A ConvTranspose runs conv_transpose.cl on CPU devices when kernel ==
+ * stride, else conv.cl's gather. 3-D convolutions stay on the CPU lane.
  */
 public final class ConvLaunchers {
     private static final String PROGRAM = "conv.cl";
     private static final String OPTIONS = "";
     /** Largest im2col buffer (floats) one launch may use; bigger batches run in image chunks. */
     static final long MAX_COL_FLOATS = 32L << 20;
+    /** Fewest work-items the depthwise kernel is split into (enough for any CPU's cores). */
+    private static final long DW_ITEMS = 64;
+    /** Floats in conv_depthwise_tile's local tile (its DW_TILE default). */
+    static final int DW_TILE = 4096;
+    /** The tile floats dwTile may plan for (tests lower it: smaller bands, or the in-place kernel). */
+    static volatile int dwTileFloats = DW_TILE;
     /** The chunk limit in use (tests lower it). */
     static volatile long maxColFloats = MAX_COL_FLOATS;
 
@@ -52,7 +59,7 @@ public final class ConvLaunchers {
         r.register("ConvTranspose", new DeviceOp() {
             @Override
             public List<ProgramRef> programs(Node node, DeviceOpContext.Static st) {
-                return List.of(new ProgramRef(PROGRAM, OPTIONS));
+                return transposePrograms(node, st);
             }
 
             @Override
@@ -101,11 +108,33 @@ public final class ConvLaunchers {
         }
         switch (plan.kind) {
             case DIRECT:
+            case DEPTHWISE:
                 return List.of(new ProgramRef(ConvPlan.DIRECT_PROGRAM, plan.options));
             case POINTWISE:
                 return List.of(gemm);
             default:
                 return List.of(im2col, gemm);
+        }
+    }
+
+    /** The program a ConvTranspose will use (its plan made from constant weights, as for Conv). */
+    private static List<DeviceOp.ProgramRef> transposePrograms(Node node, DeviceOpContext.Static st) {
+        ProgramRef gather = new ProgramRef(PROGRAM, OPTIONS);
+        Tensor w = node.inputs().size() > 1 ? st.constant(node.inputs().get(1)) : null;
+        if (w == null || w.shape().length < 3 || w.shape().length > 4) {
+            return List.of(gather);
+        }
+        long[] ws = w.shape();
+        long[] xs = ws.clone();
+        xs[0] = 1;
+        for (int d = 2; d < xs.length; d++) {
+            xs[d] = 1024;
+        }
+        try {
+            ConvPlan plan = ConvPlan.forTranspose(ConvShape.forTranspose(node, xs, ws), st.device());
+            return List.of(plan != null ? new ProgramRef(ConvPlan.TRANSPOSE_PROGRAM, plan.options) : gather);
+        } catch (RuntimeException e) {
+            return List.of(gather);
         }
     }
 
@@ -151,6 +180,26 @@ public final class ConvLaunchers {
         ConvPlan plan = ConvPlan.of(s, ctx.device(), act);
         if (plan.kind == ConvPlan.Kind.DIRECT) {
             direct(node, s, plan, x, w, b, y, ctx);
+            return y;
+        }
+        if (plan.kind == ConvPlan.Kind.DEPTHWISE) {
+            int[] tile = dwTile(s, plan.vw);
+            if (tile != null) {
+                ClKernel k = ctx.kernel(ConvPlan.DIRECT_PROGRAM, plan.options, "conv_depthwise_tile");
+                k.arg(0, x.buffer()).arg(1, w.buffer()).arg(2, b != null ? b.buffer() : w.buffer())
+                        .arg(3, b != null ? 1 : 0).arg(4, y.buffer()).arg(5, tile[0]).arg(6, tile[1])
+                        .argInts(7, s.packed(s.n));
+                ctx.launch(k, new long[] {(s.oh + tile[1] - 1) / tile[1], s.m, s.n}, new long[] {1, 1, 1});
+                return y;
+            }
+            // Local size 1, as for the direct kernel; whole output planes per work-item while
+            // that leaves DW_ITEMS work-items or more, else fewer rows each.
+            long planes = (long) s.m * s.n;
+            int rows = (int) Math.max(1, Math.min(s.oh, planes * s.oh / DW_ITEMS));
+            ClKernel k = ctx.kernel(ConvPlan.DIRECT_PROGRAM, plan.options, "conv_depthwise_direct");
+            k.arg(0, x.buffer()).arg(1, w.buffer()).arg(2, b != null ? b.buffer() : w.buffer()).arg(3, b != null ? 1 : 0)
+                    .arg(4, y.buffer()).arg(5, rows).argInts(6, s.packed(s.n));
+            ctx.launch(k, new long[] {(s.oh + rows - 1) / rows, s.m, s.n}, new long[] {1, 1, 1});
             return y;
         }
         if (s.group == s.c && cg == 1 && s.group > 1) {
@@ -209,6 +258,27 @@ public final class ConvLaunchers {
     }
 
     /**
+     * The local tile of conv_depthwise_tile for this depthwise Conv: {pitch, output rows per
+     * band}, or null when not even one band row fits DW_TILE floats (then the in-place kernel
+     * runs). The pitch covers the columns every VW-pixel block loads (the last block's lanes
+     * past the row included, at stride 2 a double-width load). Bands are as tall as fit, but
+     * split further while there are fewer than DW_ITEMS work-items (so every core gets work).
+     */
+    static int[] dwTile(ConvShape s, int vw) {
+        long blocks = (s.ow + vw - 1) / vw;
+        long pitch = blocks * vw * s.sw + (long) (s.kw - 1) * s.dw + (s.sw == 2 ? vw : 0);
+        long tileRows = dwTileFloats / pitch;
+        long rows = (tileRows - (long) (s.kh - 1) * s.dh - 1) / s.sh + 1;
+        if (tileRows < (long) (s.kh - 1) * s.dh + 1 || rows < 1) {
+            return null;
+        }
+        rows = Math.min(rows, s.oh);
+        long planes = (long) s.m * s.n;
+        rows = Math.max(1, Math.min(rows, planes * s.oh / DW_ITEMS));
+        return new int[] {(int) pitch, (int) rows};
+    }
+
+    /**
      * The direct kernel: the input copied into a zero-padded scratch, then conv_direct.cl.
      * Lanes past a row's end read on into the next row and, at the very end, into a tail slack.
      */
@@ -249,6 +319,15 @@ public final class ConvLaunchers {
         int total = GemmLaunchers.checkedInt(node, y.size());
         GemmLaunchers.checkedInt(node, x.size());
         if (total == 0) {
+            return y;
+        }
+        ConvPlan plan = ConvPlan.forTranspose(s, ctx.device());
+        if (plan != null) {
+            ClKernel k = ctx.kernel(ConvPlan.TRANSPOSE_PROGRAM, plan.options, "conv_transpose_tap");
+            k.arg(0, x.buffer()).arg(1, w.buffer()).arg(2, b != null ? b.buffer() : w.buffer()).arg(3, b != null ? 1 : 0)
+                    .arg(4, y.buffer()).argInts(5, s.packed(s.n));
+            int mg = s.m / s.group;
+            ctx.launch(k, new long[] {s.oh, (mg + plan.rm - 1) / plan.rm, (long) s.n * s.group}, new long[] {1, 1, 1});
             return y;
         }
         ClKernel k = ctx.kernel(PROGRAM, OPTIONS, "conv_transpose");

@@ -10,8 +10,13 @@ import dev.clinfer.opencl.ClDevice;
 final class ConvPlan {
     /** Source file of the direct kernel. */
     static final String DIRECT_PROGRAM = "conv_direct.cl";
+    /** Source file of the one-tap ConvTranspose kernel. */
+    static final String TRANSPOSE_PROGRAM = "conv_transpose.cl";
 
-    /** Tests and benchmarks only: "gemm" or "direct" to override the rule (null: the rule). */
+    /**
+     * Tests and benchmarks only: "gemm" or "direct" to override the rule, "padded" for the direct
+     * kernel on a padded copy even for depthwise (null: the rule).
+     */
     static volatile String force;
 
     /** The ways a Conv runs. */
@@ -20,6 +25,13 @@ final class ConvPlan {
         POINTWISE,
         /** conv_direct.cl. */
         DIRECT,
+        /**
+         * conv_direct.cl's depthwise kernels: through a local tile of zero-padded input rows, or
+         * on the input in place where a row is too wide for the tile (no padded copy either way).
+         */
+        DEPTHWISE,
+        /** conv_transpose.cl (a ConvTranspose with one tap per output pixel). */
+        TRANSPOSE,
         /** im2col into a scratch buffer, then a GEMM. */
         IM2COL
     }
@@ -48,7 +60,7 @@ final class ConvPlan {
     static ConvPlan of(ConvShape s, ClDevice device, String act) {
         String f = force;
         boolean pointwise = s.pointwise();
-        boolean direct = f != null ? f.equals("direct") : useDirect(s, device);
+        boolean direct = f != null ? f.equals("direct") || f.equals("padded") : useDirect(s, device);
         if (pointwise && !direct) {
             return new ConvPlan(Kind.POINTWISE, "", 0, 0);
         }
@@ -63,7 +75,34 @@ final class ConvPlan {
         int vw = Integer.getInteger("clinfer.conv.vw", 8);
         String opts = "-DKH=" + s.kh + " -DKW=" + s.kw + " -DSH=" + s.sh + " -DSW=" + s.sw + " -DDH=" + s.dh
                 + " -DDW=" + s.dw + " -DRM=" + rm + " -DVW=" + vw + act;
-        return new ConvPlan(Kind.DIRECT, opts, rm, vw);
+        boolean depthwise = s.group > 1 && s.group == s.c && cg == 1 && !"padded".equals(f);
+        return new ConvPlan(depthwise ? Kind.DEPTHWISE : Kind.DIRECT, opts, rm, vw);
+    }
+
+    /**
+     * The plan of a ConvTranspose: conv_transpose.cl ({@link Kind#TRANSPOSE}) for those whose
+     * output pixels each take one tap per input channel (kernel == stride, dilation 1), on CPU
+     * devices, where the gather's strided scalar loads cost 10-25x (ConvBenchMain on PoCL, 1
+     * thread: ppocr_det's 24x80x80 -> 24 2x2/2 deconv 43 -> 1.7 ms, 24x160x160 -> 1 12 -> 1.05 ms);
+     * else null (conv.cl's gather runs it).
+     *
+     * @param s      the geometry ({@link ConvShape#forTranspose})
+     * @param device the device
+     * @return the plan, or null
+     */
+    static ConvPlan forTranspose(ConvShape s, ClDevice device) {
+        String f = force;
+        boolean cpu = f != null ? f.equals("direct") : !device.isGpuLike();
+        if (!cpu || s.kh != s.sh || s.kw != s.sw || s.dh != 1 || s.dw != 1 || s.kh * s.kw > 16) {
+            return null;
+        }
+        int rm = rm(s.c / s.group, s.m / s.group);
+        // KW * RM vector accumulators: keep them within 16 registers for wide kernels.
+        while (rm > 1 && s.kw * rm > 16) {
+            rm /= 2;
+        }
+        int vw = 8;
+        return new ConvPlan(Kind.TRANSPOSE, "-DKH=" + s.kh + " -DKW=" + s.kw + " -DRM=" + rm + " -DVW=" + vw, rm, vw);
     }
 
     /**

@@ -76,12 +76,44 @@ class ConvLaunchersTest {
         conv(2, 12, 5, 6, 9, 3, 1, 1);
     }
 
+    /** Depthwise cases under the whole-plane tile, bands of a few rows, and the in-place kernel. */
+    private void depthwiseTiles(Runnable cases) {
+        for (int floats : new int[] {ConvLaunchers.DW_TILE, 300, 0}) {
+            ConvLaunchersTestHook.setDwTile(floats);
+            try {
+                cases.run();
+            } finally {
+                ConvLaunchersTestHook.setDwTile(ConvLaunchers.DW_TILE);
+            }
+        }
+    }
+
     @Test
     void depthwise() {
+        depthwiseTiles(this::depthwiseCases);
+    }
+
+    private void depthwiseCases() {
         conv(2, 13, 11, 9, 13, 13, 3, 3, ints("pads", 1, 1, 1, 1));
         conv(1, 8, 15, 16, 8, 8, 3, 3, ints("strides", 2, 2), ints("pads", 1, 1, 1, 1));
         conv(1, 6, 12, 10, 12, 6, 5, 3, ints("pads", 2, 0, 1, 2), ints("dilations", 2, 1));
         conv(1, 7, 9, 9, 7, 7, 3, 3, s("auto_pad", "SAME_UPPER"), ints("strides", 2, 2));
+    }
+
+    @Test
+    void depthwiseWideRows() {
+        depthwiseTiles(this::depthwiseWideCases);
+    }
+
+    private void depthwiseWideCases() {
+        // Rows wide enough for the in-place kernel's vector interior, its shifted last block and
+        // scalar borders: stride 1 and 2, odd widths, dilation, uneven pads, channel multiplier.
+        conv(2, 5, 6, 37, 5, 5, 3, 3, ints("pads", 1, 1, 1, 1));
+        conv(1, 4, 7, 41, 4, 4, 3, 3, ints("strides", 2, 2), ints("pads", 1, 1, 1, 1));
+        conv(1, 3, 5, 64, 3, 3, 3, 3, ints("strides", 2, 2), ints("pads", 0, 0, 1, 1));
+        conv(1, 3, 8, 33, 6, 3, 5, 5, ints("pads", 2, 3, 1, 0), ints("dilations", 1, 2));
+        conv(1, 4, 4, 50, 4, 4, 3, 3, ints("strides", 1, 3), ints("pads", 1, 2, 1, 2));
+        conv(1, 2, 3, 30, 2, 2, 3, 3, s("auto_pad", "VALID"));
     }
 
     @Test
@@ -129,7 +161,36 @@ class ConvLaunchersTest {
         Tensor x = randn(rnd, xs);
         Tensor w = randn(rnd, ws);
         Tensor[] in = bias ? new Tensor[] {x, w, randn(rnd, ws[1] * group)} : new Tensor[] {x, w};
-        h.checkSupported(node("ConvTranspose", 11, in.length, 1, all), in, Set.of(1, 2), TOL);
+        // The device's rule, then each kernel forced (conv_transpose.cl where kernel == stride,
+        // else and under "gemm" the gather of conv.cl).
+        for (String strategy : new String[] {null, "direct", "gemm"}) {
+            ConvPlan.force = strategy;
+            try {
+                h.checkSupported(node("ConvTranspose", 11, in.length, 1, all), in, Set.of(1, 2), TOL);
+            } finally {
+                ConvPlan.force = null;
+            }
+        }
+    }
+
+    @Test
+    void convTransposeOneTap() {
+        // kernel == stride: odd widths (guarded tail loads and stores), output channels not a
+        // multiple of the 8-channel block, pads cutting into the result, output_padding and
+        // output_shape extending it past the input's reach, groups, 1-D, kernel 3x1.
+        convT(new long[] {2, 5, 9, 13}, new long[] {5, 11, 2, 2}, 1, true, ints("strides", 2, 2));
+        convT(new long[] {1, 6, 7, 19}, new long[] {6, 3, 2, 2}, 2, true, ints("strides", 2, 2),
+                ints("pads", 1, 0, 0, 3));
+        convT(new long[] {1, 4, 5, 17}, new long[] {4, 9, 2, 2}, 1, false, ints("strides", 2, 2),
+                ints("output_padding", 1, 1));
+        convT(new long[] {1, 3, 4, 9}, new long[] {3, 2, 2, 2}, 1, true, ints("strides", 2, 2),
+                ints("output_shape", 9, 21));
+        convT(new long[] {1, 4, 6, 10}, new long[] {4, 5, 3, 1}, 1, true, ints("strides", 3, 1),
+                ints("pads", 1, 0, 2, 0));
+        convT(new long[] {1, 8, 3, 16}, new long[] {8, 1, 2, 2}, 1, true, ints("strides", 2, 2));
+        convT(new long[] {2, 3, 21}, new long[] {3, 4, 2}, 1, true, ints("strides", 2), ints("pads", 1, 0));
+        convT(new long[] {1, 4, 5, 6}, new long[] {4, 3, 2, 2}, 1, false, ints("strides", 2, 2),
+                s("auto_pad", "SAME_UPPER"));
     }
 
     @Test

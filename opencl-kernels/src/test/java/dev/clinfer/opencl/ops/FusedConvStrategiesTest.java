@@ -68,6 +68,18 @@ class FusedConvStrategiesTest {
                             Set.of(1, 2), TOL);
                     h.checkSupported(fused(act, p, i("group", 8), ints("pads", 1, 1, 1, 1)),
                             new Tensor[] {x, randn(rnd, 8, 1, 3, 3), randn(rnd, 8)}, Set.of(1, 2), TOL);
+                    // A wide depthwise row, through the tile and (tile 0) the in-place kernel's
+                    // vector interior and scalar borders.
+                    Tensor wide = randn(rnd, 1, 4, 5, 40);
+                    for (int tile : new int[] {ConvLaunchers.DW_TILE, 0}) {
+                        ConvLaunchersTestHook.setDwTile(tile);
+                        try {
+                            h.checkSupported(fused(act, p, i("group", 4), ints("pads", 1, 1, 1, 1)),
+                                    new Tensor[] {wide, randn(rnd, 4, 1, 3, 3), randn(rnd, 4)}, Set.of(1, 2), TOL);
+                        } finally {
+                            ConvLaunchersTestHook.setDwTile(ConvLaunchers.DW_TILE);
+                        }
+                    }
                     h.checkSupported(fused(act, p, ints("pads", 1, 1, 1, 1), ints("strides", 2, 1)),
                             new Tensor[] {x, randn(rnd, 11, 8, 3, 3), randn(rnd, 11)}, Set.of(1, 2), LONG_TOL);
                 }
