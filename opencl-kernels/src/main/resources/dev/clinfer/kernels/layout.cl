@@ -21,6 +21,35 @@ __kernel void copy_strided(__global const float* x, __global float* y, int n, in
     y[oy] = x[ox];
 }
 
+/**
+ * copy_strided for walks whose innermost dim (length len) is contiguous in both x and y: work-item i
+ * copies floats [c * 64, c * 64 + 64) of row i / chunks (c = i % chunks) with vector moves; the row
+ * index walks the outer dims (dims.s1 ...).
+ */
+__kernel void copy_rows(__global const float* x, __global float* y, int items, int chunks, int len, int xbase,
+                        int ybase, int rank, int8 dims, int8 sx, int8 sy) {
+    int i = get_global_id(0);
+    if (i >= items) {
+        return;
+    }
+    int r = i / chunks;
+    const int c = i - r * chunks;
+    int ox = xbase;
+    int oy = ybase;
+    WALK2(1) WALK2(2) WALK2(3) WALK2(4) WALK2(5) WALK2(6) WALK2(7)
+    const int start = c * 64;
+    const int m = min(len - start, 64);
+    __global const float* src = x + ox + start;
+    __global float* dst = y + oy + start;
+    int j = 0;
+    for (; j + 8 <= m; j += 8) {
+        vstore8(vload8(0, src + j), 0, dst + j);
+    }
+    for (; j < m; j++) {
+        dst[j] = src[j];
+    }
+}
+
 // mode: 0 constant, 1 edge, 2 reflect, 3 wrap
 #define PAD_STEP(k) if (k < rank) { \
         int d_ = odims.s##k; int c_ = r % d_; r /= d_; \

@@ -81,6 +81,9 @@ final class LayoutCopies implements DeviceOp {
      * @param ybase destination offset
      * @param ctx   request
      */
+    /** Floats per work-item of copy_rows (layout.cl). */
+    private static final int ROW_CHUNK = 64;
+
     static void copy(Node node, DeviceTensor x, DeviceTensor y, long[] dims, int[] sx, int xbase, int[] sy, int ybase,
                      DeviceOpContext ctx) {
         int n = LayoutIndexing.count(node, dims);
@@ -88,6 +91,19 @@ final class LayoutCopies implements DeviceOp {
             return;
         }
         LayoutIndexing.Walk w = LayoutIndexing.walk(dims, sx, sy).requireFits(node);
+        int last = w.rank() - 1;
+        int len = last < 0 ? 0 : (int) w.dims()[last];
+        if (len >= 8 && w.strides()[0][last] == 1 && w.strides()[1][last] == 1) {
+            // Contiguous rows (Concat along channels, Slice of whole rows): vector copies of
+            // ROW_CHUNK floats per work-item instead of a div/mod walk per element.
+            int chunks = (len + ROW_CHUNK - 1) / ROW_CHUNK;
+            int items = LayoutIndexing.count(node, new long[] {n / len, chunks});
+            ClKernel k = ctx.kernel(LayoutLaunchers.FILE, "", "copy_rows");
+            k.arg(0, x.buffer()).arg(1, y.buffer()).arg(2, items).arg(3, chunks).arg(4, len).arg(5, xbase).arg(6, ybase);
+            w.setArgs(k, 7);
+            ctx.launch(k, LayoutIndexing.global(items), null);
+            return;
+        }
         ClKernel k = ctx.kernel(LayoutLaunchers.FILE, "", "copy_strided");
         k.arg(0, x.buffer()).arg(1, y.buffer()).arg(2, n).arg(3, xbase).arg(4, ybase);
         w.setArgs(k, 5);

@@ -77,6 +77,10 @@ class LayoutLaunchersTest {
         ok("Concat", 13, new Tensor[] {randn(rnd, 1, 3, 4, 4), randn(rnd, 1, 5, 4, 4), randn(rnd, 1, 1, 4, 4)},
                 Set.of(), "axis", 1L);
         ok("Concat", 13, new Tensor[] {randn(rnd, 2, 3), randn(rnd, 2, 7)}, Set.of(), "axis", -1L);
+        // contiguous rows (the vector row copy): rows longer than one 64-float chunk with a tail,
+        // several rows per input (batch 2), and rows of 8..15 floats
+        ok("Concat", 13, new Tensor[] {randn(rnd, 2, 3, 7, 11), randn(rnd, 2, 5, 7, 11)}, Set.of(), "axis", 1L);
+        ok("Concat", 13, new Tensor[] {randn(rnd, 3, 9), randn(rnd, 3, 13)}, Set.of(), "axis", 1L);
         ok("Concat", 4, new Tensor[] {randn(rnd, 2, 3), randn(rnd, 5, 3), randn(rnd, 0, 3)}, Set.of(), "axis", 0L);
         ok("Concat", 13, new Tensor[] {randn(rnd, 4)}, Set.of(), "axis", 0L);
     }
