@@ -5,15 +5,11 @@
 // se count_include_pad. Windowed pools: global (OW, OH, planes), one work-item per output (3-D,
 // so no integer division per output: on CPUs that cost more than the window).
 
-// MaxPool: the first valid tap seeds the maximum, later taps replace it when greater (so a NaN
-// seed stays, as in the Java operator); a window with no valid tap gives -inf.
-__kernel void max_pool(__global const float* X, __global float* Y, int total, int16 p) {
-    const int H = p.s0, W = p.s1, OH = p.s4, OW = p.s5;
-    const int ow = get_global_id(0);
-    const int oh = get_global_id(1);
-    const int plane = get_global_id(2);
-    const int idx = (plane * OH + oh) * OW + ow;
-    __global const float* x = X + plane * H * W;
+// MaxPool: the first valid tap seeds the maximum, later taps replace it when greater or NaN, so a
+// NaN anywhere in the window gives NaN (np.max, as the Java operator); a window with no valid tap
+// gives -inf.
+inline float max_pool_one(__global const float* x, const int16 p, const int oh, const int ow) {
+    const int H = p.s0, W = p.s1;
     const int ih0 = oh * p.s6 - p.s8;
     const int iw0 = ow * p.s7 - p.s9;
     float m = -INFINITY;
@@ -27,14 +23,62 @@ __kernel void max_pool(__global const float* X, __global float* Y, int total, in
             const int iw = iw0 + kw * p.sb;
             if (iw >= 0 && iw < W) {
                 float v = x[ih * W + iw];
-                if (first || v > m) {
+                if (first || v > m || isnan(v)) {
                     m = v;
                 }
                 first = false;
             }
         }
     }
-    Y[idx] = m;
+    return m;
+}
+
+__kernel void max_pool(__global const float* X, __global float* Y, int total, int16 p) {
+    const int H = p.s0, W = p.s1, OH = p.s4, OW = p.s5;
+    const int ow = get_global_id(0);
+    const int oh = get_global_id(1);
+    const int plane = get_global_id(2);
+    Y[(plane * OH + oh) * OW + ow] = max_pool_one(X + plane * H * W, p, oh, ow);
+}
+
+// MaxPool 3x3, stride 2, no dilation (CNN stems and squeezenet), on CPU devices: one work-item per
+// output row, eight outputs at a time, each input row read as 17 consecutive floats and split into
+// even/odd taps; the same tap order and replace rule as max_pool. Windows touching the border or
+// padding take the scalar path. Global (1, OH, planes), local (1, 1, 1): PoCL pays per work-group.
+__kernel void max_pool_k3s2x8(__global const float* X, __global float* Y, int total, int16 p) {
+    const int H = p.s0, W = p.s1, OH = p.s4, OW = p.s5;
+    const int oh = get_global_id(1);
+    const int plane = get_global_id(2);
+    __global const float* x = X + (long) plane * H * W;
+    __global float* y = Y + ((long) plane * OH + oh) * OW;
+    const int ih0 = oh * 2 - p.s8;
+    const bool rowsInside = ih0 >= 0 && ih0 + 2 < H;
+    for (int ow0 = 0; ow0 < OW; ow0 += 8) {
+        const int iw0 = ow0 * 2 - p.s9;
+        if (rowsInside && iw0 >= 0 && iw0 + 16 < W && ow0 + 8 <= OW) {
+            float8 m = (float8) 0.0f;
+            for (int kh = 0; kh < 3; kh++) {
+                __global const float* row = x + (ih0 + kh) * W + iw0;
+                const float16 v = vload16(0, row);
+                const float8 a = v.even;
+                const float8 b = v.odd;
+                const float8 c = (float8) (v.s2, v.s4, v.s6, v.s8, v.sa, v.sc, v.se, row[16]);
+                if (kh == 0) {
+                    m = a;
+                } else {
+                    m = select(m, a, isgreater(a, m) | isnan(a));
+                }
+                m = select(m, b, isgreater(b, m) | isnan(b));
+                m = select(m, c, isgreater(c, m) | isnan(c));
+            }
+            vstore8(m, 0, y + ow0);
+        } else {
+            const int end = min(OW, ow0 + 8);
+            for (int ow = ow0; ow < end; ow++) {
+                y[ow] = max_pool_one(x, p, oh, ow);
+            }
+        }
+    }
 }
 
 // AveragePool: the divisor counts the valid taps, or with count_include_pad the taps inside

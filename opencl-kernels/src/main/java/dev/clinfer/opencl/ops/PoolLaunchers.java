@@ -57,13 +57,26 @@ public final class PoolLaunchers {
                 int total = GemmLaunchers.checkedInt(node, y.size());
                 GemmLaunchers.checkedInt(node, x.size());
                 if (total > 0) {
+                    long ow = s.outShape[s.outShape.length - 1];
+                    if (kernel.equals("max_pool") && threeByThreeStrideTwo(s.packed) && !ctx.device().isGpuLike()) {
+                        // CPU devices: a row of outputs per work-item, eight at a time from vector loads
+                        ClKernel k = ctx.kernel(PROGRAM, OPTIONS, "max_pool_k3s2x8");
+                        k.arg(0, x.buffer()).arg(1, y.buffer()).arg(2, total).argInts(3, s.packed);
+                        ctx.launch(k, new long[] {1, s.packed[4], s.planes}, new long[] {1, 1, 1});
+                        return new DeviceTensor[] {y};
+                    }
                     ClKernel k = ctx.kernel(PROGRAM, OPTIONS, kernel);
                     k.arg(0, x.buffer()).arg(1, y.buffer()).arg(2, total).argInts(3, s.packed);
-                    ctx.launch(k, new long[] {s.outShape[s.outShape.length - 1], s.packed[4], s.planes}, null);
+                    ctx.launch(k, new long[] {ow, s.packed[4], s.planes}, null);
                 }
                 return new DeviceTensor[] {y};
             }
         };
+    }
+
+    /** @param p packed window geometry (pool.cl) @return a 3x3 window with stride 2 and no dilation */
+    private static boolean threeByThreeStrideTwo(int[] p) {
+        return p[2] == 3 && p[3] == 3 && p[6] == 2 && p[7] == 2 && p[10] == 1 && p[11] == 1;
     }
 
     private static DeviceOp global(boolean max) {

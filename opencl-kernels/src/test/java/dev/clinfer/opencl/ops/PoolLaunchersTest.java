@@ -48,6 +48,16 @@ class PoolLaunchersTest {
     void windows() {
         both(new long[] {1, 64, 112, 112}, ints("kernel_shape", 3, 3), ints("strides", 2, 2), ints("pads", 1, 1, 1, 1));
         both(new long[] {2, 3, 13, 11}, ints("kernel_shape", 3, 2), ints("strides", 2, 2), i("ceil_mode", 1));
+        // 3x3 stride 2 (the eight-wide MaxPool on CPU devices): ceil mode past the right edge, no pads,
+        // widths leaving a partial group of eight, and NaNs both as a window's first tap and later
+        both(new long[] {1, 5, 37, 41}, ints("kernel_shape", 3, 3), ints("strides", 2, 2), i("ceil_mode", 1));
+        both(new long[] {2, 3, 20, 54}, ints("kernel_shape", 3, 3), ints("strides", 2, 2));
+        Tensor nan = randn(rnd, 1, 2, 9, 40);
+        for (int k = 0; k < nan.size(); k += 7) {
+            nan.setDouble(k, Double.NaN);
+        }
+        h.checkSupported(node("MaxPool", 12, 1, 1, ints("kernel_shape", 3, 3), ints("strides", 2, 2)),
+                new Tensor[] {nan}, Set.of(), TOL);
         both(new long[] {2, 3, 13, 11}, ints("kernel_shape", 3, 3), ints("strides", 2, 3), ints("pads", 1, 0, 2, 1),
                 i("ceil_mode", 1));
         both(new long[] {1, 4, 10, 9}, ints("kernel_shape", 2, 3), ints("dilations", 2, 2), ints("pads", 1, 1, 1, 1));
