@@ -42,40 +42,42 @@ __kernel void max_pool(__global const float* X, __global float* Y, int total, in
 }
 
 // MaxPool 3x3, stride 2, no dilation (CNN stems and squeezenet), on CPU devices: one work-item per
-// output row, eight outputs at a time, each input row read as 17 consecutive floats and split into
-// even/odd taps; the same tap order and replace rule as max_pool. Windows touching the border or
-// padding take the scalar path. Global (1, OH, planes), local (1, 1, 1): PoCL pays per work-group.
+// plane, eight outputs of a row at a time, each input row read as 17 consecutive floats and split
+// into even/odd taps; the same tap order and replace rule as max_pool. Windows touching the border
+// or padding take the scalar path. Global (1, 1, planes), local (1, 1, 1): PoCL pays about half a
+// microsecond per work-group, more than a row of outputs costs.
 __kernel void max_pool_k3s2x8(__global const float* X, __global float* Y, int total, int16 p) {
     const int H = p.s0, W = p.s1, OH = p.s4, OW = p.s5;
-    const int oh = get_global_id(1);
     const int plane = get_global_id(2);
     __global const float* x = X + (long) plane * H * W;
-    __global float* y = Y + ((long) plane * OH + oh) * OW;
-    const int ih0 = oh * 2 - p.s8;
-    const bool rowsInside = ih0 >= 0 && ih0 + 2 < H;
-    for (int ow0 = 0; ow0 < OW; ow0 += 8) {
-        const int iw0 = ow0 * 2 - p.s9;
-        if (rowsInside && iw0 >= 0 && iw0 + 16 < W && ow0 + 8 <= OW) {
-            float8 m = (float8) 0.0f;
-            for (int kh = 0; kh < 3; kh++) {
-                __global const float* row = x + (ih0 + kh) * W + iw0;
-                const float16 v = vload16(0, row);
-                const float8 a = v.even;
-                const float8 b = v.odd;
-                const float8 c = (float8) (v.s2, v.s4, v.s6, v.s8, v.sa, v.sc, v.se, row[16]);
-                if (kh == 0) {
-                    m = a;
-                } else {
-                    m = select(m, a, isgreater(a, m) | isnan(a));
+    for (int oh = 0; oh < OH; oh++) {
+        __global float* y = Y + ((long) plane * OH + oh) * OW;
+        const int ih0 = oh * 2 - p.s8;
+        const bool rowsInside = ih0 >= 0 && ih0 + 2 < H;
+        for (int ow0 = 0; ow0 < OW; ow0 += 8) {
+            const int iw0 = ow0 * 2 - p.s9;
+            if (rowsInside && iw0 >= 0 && iw0 + 16 < W && ow0 + 8 <= OW) {
+                float8 m = (float8) 0.0f;
+                for (int kh = 0; kh < 3; kh++) {
+                    __global const float* row = x + (ih0 + kh) * W + iw0;
+                    const float16 v = vload16(0, row);
+                    const float8 a = v.even;
+                    const float8 b = v.odd;
+                    const float8 c = (float8) (v.s2, v.s4, v.s6, v.s8, v.sa, v.sc, v.se, row[16]);
+                    if (kh == 0) {
+                        m = a;
+                    } else {
+                        m = select(m, a, isgreater(a, m) | isnan(a));
+                    }
+                    m = select(m, b, isgreater(b, m) | isnan(b));
+                    m = select(m, c, isgreater(c, m) | isnan(c));
                 }
-                m = select(m, b, isgreater(b, m) | isnan(b));
-                m = select(m, c, isgreater(c, m) | isnan(c));
-            }
-            vstore8(m, 0, y + ow0);
-        } else {
-            const int end = min(OW, ow0 + 8);
-            for (int ow = ow0; ow < end; ow++) {
-                y[ow] = max_pool_one(x, p, oh, ow);
+                vstore8(m, 0, y + ow0);
+            } else {
+                const int end = min(OW, ow0 + 8);
+                for (int ow = ow0; ow < end; ow++) {
+                    y[ow] = max_pool_one(x, p, oh, ow);
+                }
             }
         }
     }

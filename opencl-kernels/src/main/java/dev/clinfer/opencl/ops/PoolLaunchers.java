@@ -59,10 +59,10 @@ public final class PoolLaunchers {
                 if (total > 0) {
                     long ow = s.outShape[s.outShape.length - 1];
                     if (kernel.equals("max_pool") && threeByThreeStrideTwo(s.packed) && !ctx.device().isGpuLike()) {
-                        // CPU devices: a row of outputs per work-item, eight at a time from vector loads
+                        // CPU devices: a plane per work-item, eight outputs at a time from vector loads
                         ClKernel k = ctx.kernel(PROGRAM, OPTIONS, "max_pool_k3s2x8");
                         k.arg(0, x.buffer()).arg(1, y.buffer()).arg(2, total).argInts(3, s.packed);
-                        ctx.launch(k, new long[] {1, s.packed[4], s.planes}, new long[] {1, 1, 1});
+                        ctx.launch(k, new long[] {1, 1, s.planes}, new long[] {1, 1, 1});
                         return new DeviceTensor[] {y};
                     }
                     ClKernel k = ctx.kernel(PROGRAM, OPTIONS, kernel);
