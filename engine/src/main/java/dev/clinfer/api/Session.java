@@ -62,6 +62,8 @@ public final class Session implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final dev.clinfer.spi.InFlightLimiter javaLimiter;
     private final AtomicLong javaRequests = new AtomicLong();
+    private final AtomicLong javaReruns = new AtomicLong();
+    private static final java.util.logging.Logger DEVICE_LOG = java.util.logging.Logger.getLogger("dev.clinfer.device");
     private final AtomicLong javaFailed = new AtomicLong();
     private final AtomicLong javaBusy = new AtomicLong();
     private volatile long statsSince = System.nanoTime();
@@ -277,8 +279,17 @@ public final class Session implements AutoCloseable {
      */
     public Result run(Map<String, Tensor> inputs) {
         Tensor[] in = bind(inputs);
-        Tensor[] out = prepared != null ? prepared.run(in) : runJava(in);
-        return wrap(out);
+        if (prepared == null) {
+            return wrap(runJava(in));
+        }
+        try {
+            return wrap(prepared.run(in));
+        } catch (ClinferException e) {
+            if (!rerunsOnJava(e)) {
+                throw e;
+            }
+            return wrap(rerunOnJava(in, e));
+        }
     }
 
     /**
@@ -294,7 +305,17 @@ public final class Session implements AutoCloseable {
     public CompletableFuture<Result> runAsync(Map<String, Tensor> inputs) {
         Tensor[] in = bind(inputs);
         if (prepared != null) {
-            return prepared.runAsync(in).thenApply(this::wrap);
+            return prepared.runAsync(in).handle((out, err) -> {
+                if (err == null) {
+                    return CompletableFuture.completedFuture(wrap(out));
+                }
+                Throwable e = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
+                        ? err.getCause() : err;
+                if (!rerunsOnJava(e)) {
+                    return CompletableFuture.<Result>failedFuture(e);
+                }
+                return CompletableFuture.supplyAsync(() -> wrap(rerunOnJava(in, (ClinferException) e)), asyncPool());
+            }).thenCompose(f -> f);
         }
         int slot = javaLimiter.acquire(timeoutNanos());
         try {
@@ -346,6 +367,34 @@ public final class Session implements AutoCloseable {
 
     private long timeoutNanos() {
         return options.acquireTimeout() == null ? 0 : options.acquireTimeout().toNanos();
+    }
+
+    /** @return whether this failure is a device fault the options let the Java path retry */
+    private boolean rerunsOnJava(Throwable e) {
+        if (!options.rerunOnJava() || closed.get()) {
+            return false;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof DeviceException) {
+                return true;
+            }
+            if (t instanceof InvalidInputException || t instanceof MemoryBudgetException || t instanceof BusyException) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private Tensor[] rerunOnJava(Tensor[] in, ClinferException cause) {
+        DEVICE_LOG.warning("request failed on the device (" + cause.getMessage().lines().findFirst().orElse("")
+                + "); running it again on the Java path");
+        javaReruns.incrementAndGet();
+        return runJava(in);
+    }
+
+    /** @return requests that a device fault failed and the Java path then ran (see {@link SessionOptions#rerunOnJava}) */
+    public long javaReruns() {
+        return javaReruns.get();
     }
 
     private Tensor[] runJava(Tensor[] in) {

@@ -17,6 +17,7 @@ public final class SessionOptions {
     private String device = envOr("CLINFER_DEVICE", "auto");
     private String binding = envOr("CLINFER_BINDING", "auto");
     private boolean strict;
+    private boolean rerunOnJava;
     private boolean optimize = true;
     private final Set<String> cpuOnlyOps = new HashSet<>();
     private int maxInFlight = 4;
@@ -83,6 +84,22 @@ public final class SessionOptions {
     /** @param s make any device fallback an error @return this */
     public SessionOptions strict(boolean s) {
         this.strict = s;
+        return this;
+    }
+
+    /** @return whether a request that a device fault failed runs again on the Java path (default false) */
+    public boolean rerunOnJava() {
+        return rerunOnJava;
+    }
+
+    /**
+     * @param r when a request fails on an OpenCL device with a {@link DeviceException} (an allocation,
+     *          launch or transfer that failed, a device lost), run it again on the Java CPU path and
+     *          return that result instead of the error; bad inputs and budget refusals still fail
+     * @return this
+     */
+    public SessionOptions rerunOnJava(boolean r) {
+        this.rerunOnJava = r;
         return this;
     }
 
@@ -245,6 +262,7 @@ public final class SessionOptions {
         o.device = device;
         o.binding = binding;
         o.strict = strict;
+        o.rerunOnJava = rerunOnJava;
         o.optimize = optimize;
         o.cpuOnlyOps.addAll(cpuOnlyOps);
         o.maxInFlight = maxInFlight;

@@ -31,8 +31,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Device faults on the OpenCL CPU device (JOCL) through {@link FaultyBinding}: for each fault, and for
  * one and for many failing calls, a request (or the session creation, for program builds) either fails
  * with a typed {@link ClinferException} or completes with the reference result (a rerun on the Java
- * lane); the session then serves the next request correctly; after close, the binding's live-object
- * counters are back at their baseline. A wedged scheduler shows as a 60 s timeout. Prints the matrix.
+ * lane, when the session's options allow it); the session then serves the next request correctly; after
+ * close, the binding's live-object counters are back at their baseline. A wedged scheduler shows as a 60 s timeout. Prints the matrix.
  */
 class DeviceFaultTest {
     private static final Map<String, String> MATRIX = new LinkedHashMap<>();
@@ -162,5 +162,41 @@ class DeviceFaultTest {
     @Test
     void eventEndsInError() {
         timed(FaultyBinding.Fault.EVENT_ERROR);
+    }
+
+    /**
+     * With {@link SessionOptions#rerunOnJava}, a request that a device fault failed comes back with the
+     * right result from the Java path (synchronously and through runAsync); bad inputs still fail.
+     */
+    @Test
+    void aSessionThatAllowsItRerunsFaultedRequestsOnTheJavaPath() throws Exception {
+        FaultyBinding.disarm();
+        Map<ClObjects.Kind, Long> before = ClObjects.snapshot();
+        // (buffer allocation faults do not reach a warm session: its slot memory is already there)
+        for (FaultyBinding.Fault fault : new FaultyBinding.Fault[] {FaultyBinding.Fault.LAUNCH,
+                FaultyBinding.Fault.EVENT_ERROR}) {
+            try (Session s = Session.create(dir().resolve("model.onnx"), options().rerunOnJava(true))) {
+                Map<String, Tensor> in = input(s);
+                List<float[]> reference = run(s, in);
+                assertEquals(0, s.javaReruns());
+                FaultyBinding.arm(fault, 1000);
+                List<float[]> got = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> run(s, in));
+                List<float[]> gotAsync;
+                try (Result r = s.runAsync(in).get(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                    gotAsync = new ArrayList<>();
+                    r.forEach(e -> gotAsync.add(e.getValue().toFloatArray()));
+                }
+                FaultyBinding.disarm();
+                for (int k = 0; k < reference.size(); k++) {
+                    assertArrayEquals(reference.get(k), got.get(k), 1e-4f, fault + ": the rerun's result");
+                    assertArrayEquals(reference.get(k), gotAsync.get(k), 1e-4f, fault + ": the async rerun's result");
+                }
+                assertEquals(2, s.javaReruns(), fault + ": both requests ran again on the Java path");
+                assertArrayEquals(reference.get(0), run(s, in).get(0), 1e-4f, fault + ": the device serves again");
+                assertEquals(2, s.javaReruns());
+                MATRIX.put("rerunOnJava " + fault + " x1000", "2 of 2 requests rerun on the Java path, correct");
+            }
+        }
+        assertEquals(before, ClObjects.snapshot(), "OpenCL objects leaked");
     }
 }
