@@ -23,12 +23,7 @@ import java.util.List;
 final class FusedConvAddLauncher implements DeviceOp {
     @Override
     public boolean supports(Node node, List<ValueInfo> inputs, DeviceOpContext.Static ctx) {
-        try {
-            FusedActivation.of(node);
-        } catch (InvalidInputException e) {
-            return false;
-        }
-        return inputs.size() == 4 && inputs.get(3) != null && GemmLaunchers.floats(inputs, 3)
+        return FusedLaunchers.knownActivation(node) && inputs.size() == 4 && inputs.get(3) != null && GemmLaunchers.floats(inputs, 3)
                 && ConvLaunchers.supported(inputs.subList(0, 3));
     }
 

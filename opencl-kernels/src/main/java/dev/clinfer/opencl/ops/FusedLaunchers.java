@@ -27,17 +27,22 @@ public final class FusedLaunchers {
     private FusedLaunchers() {
     }
 
+    /** @param node a fused node @return whether its activation attributes name one the kernels have */
+    static boolean knownActivation(Node node) {
+        try {
+            FusedActivation.of(node);
+            return true;
+        } catch (InvalidInputException e) {
+            return false;
+        }
+    }
+
     /** @param r the registry to fill */
     public static void register(DeviceOps r) {
         r.register(FusedOps.DOMAIN, "FusedConv", new DeviceOp() {
             @Override
             public boolean supports(Node node, List<ValueInfo> inputs, DeviceOpContext.Static ctx) {
-                try {
-                    FusedActivation.of(node);
-                } catch (InvalidInputException e) {
-                    return false;
-                }
-                return ConvLaunchers.supported(inputs);
+                return knownActivation(node) && ConvLaunchers.supported(inputs);
             }
 
             @Override
