@@ -13,7 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Stride 1 runs over the plane flattened at the buffer's row width: output (oy, ox) sits at
  * {@code oy * rowWidth + ox} and tap (ky, kx) reads {@code + ky * rowWidth + kx}, so one vector
  * loop covers all rows, and small planes (7x7, 14x14) fill whole vectors; the few columns past
- * {@code ow} in each row are computed and dropped. Stride 2 runs row by row.
+ * {@code ow} in each row are computed and dropped. Stride 2 runs row by row; rows narrower
+ * than a vector go one vector per row through a scratch plane.
  *
  * <p>Only code behind {@link dev.clinfer.cpu.GemmKernel#VECTOR} may name this class.
  */
@@ -36,7 +37,7 @@ final class ConvDepthwiseVector {
      */
     static boolean supports(ConvGeometry g) {
         return g.dims == 2 && g.dilations[0] == 1 && g.dilations[1] == 1
-                && (g.strides[1] == 1 || (g.strides[1] == 2 && g.out[1] >= L))
+                && (g.strides[1] == 1 || g.strides[1] == 2)
                 && g.padsBegin[0] >= 0 && g.padsBegin[1] >= 0;
     }
 
@@ -101,6 +102,9 @@ final class ConvDepthwiseVector {
                         flatAny(g, lay, buf, w, wOff, b, wide);
                         copyOut(g, lay.wideStride, wide, lo, hi, y, p * g.outSize);
                     }
+                } else if (g.out[1] < L) {
+                    rows2Narrow(g, lay, buf, w, wOff, b, wide);
+                    copyOut(g, lay.wideStride, wide, lo, hi, y, p * g.outSize);
                 } else {
                     rows2(g, lay, buf, w, wOff, b, lo, hi, y, p * g.outSize);
                 }
@@ -332,6 +336,98 @@ final class ConvDepthwiseVector {
                 }
                 s.max(vlo).min(vhi).intoArray(y, yRow + o);
             }
+        }
+    }
+
+    /**
+     * Stride 2 (columns) with rows narrower than a vector (the 14- and 7-column planes): one
+     * vector per output row into {@code wide} (rows {@code wideStride} apart; a row's lanes past
+     * {@code ow} are dropped by {@link #copyOut}), bias added, not clamped.
+     */
+    private static void rows2Narrow(ConvGeometry g, Layout lay, float[] buf, float[] w, int wOff, float bias,
+                                    float[] wide) {
+        if (g.kernel[0] == 3 && g.kernel[1] == 3) {
+            rows2Narrow3x3(g, lay, buf, w, wOff, bias, wide);
+            return;
+        }
+        int oh = g.out[0];
+        int kh = g.kernel[0];
+        int kw = g.kernel[1];
+        int sh = g.strides[0];
+        int half = lay.phaseWidth;
+        FloatVector vb = FloatVector.broadcast(S, bias);
+        for (int oy = 0; oy < oh; oy++) {
+            FloatVector s = vb;
+            for (int ky = 0; ky < kh; ky++) {
+                int row = (oy * sh + ky) * lay.rowWidth;
+                for (int kx = 0; kx < kw; kx++) {
+                    s = FloatVector.fromArray(S, buf, row + (kx & 1) * half + (kx >> 1))
+                            .fma(FloatVector.broadcast(S, w[wOff + ky * kw + kx]), s);
+                }
+            }
+            s.intoArray(wide, oy * lay.wideStride);
+        }
+    }
+
+    /**
+     * {@link #rows2Narrow} for 3x3: weights held in registers, two output rows per step so two
+     * independent FMA chains overlap (one vector per row leaves a single chain latency-bound).
+     */
+    private static void rows2Narrow3x3(ConvGeometry g, Layout lay, float[] buf, float[] w, int wOff, float bias,
+                                       float[] wide) {
+        int oh = g.out[0];
+        int step = g.strides[0] * lay.rowWidth;
+        int rw = lay.rowWidth;
+        int odd = lay.phaseWidth;
+        int ws = lay.wideStride;
+        FloatVector v0 = FloatVector.broadcast(S, w[wOff]);
+        FloatVector v1 = FloatVector.broadcast(S, w[wOff + 1]);
+        FloatVector v2 = FloatVector.broadcast(S, w[wOff + 2]);
+        FloatVector v3 = FloatVector.broadcast(S, w[wOff + 3]);
+        FloatVector v4 = FloatVector.broadcast(S, w[wOff + 4]);
+        FloatVector v5 = FloatVector.broadcast(S, w[wOff + 5]);
+        FloatVector v6 = FloatVector.broadcast(S, w[wOff + 6]);
+        FloatVector v7 = FloatVector.broadcast(S, w[wOff + 7]);
+        FloatVector v8 = FloatVector.broadcast(S, w[wOff + 8]);
+        FloatVector vb = FloatVector.broadcast(S, bias);
+        int oy = 0;
+        for (; oy + 2 <= oh; oy += 2) {
+            int a = oy * step;
+            int b = a + step;
+            FloatVector s = FloatVector.fromArray(S, buf, a).fma(v0, vb);
+            FloatVector t = FloatVector.fromArray(S, buf, b).fma(v0, vb);
+            s = FloatVector.fromArray(S, buf, a + odd).fma(v1, s);
+            t = FloatVector.fromArray(S, buf, b + odd).fma(v1, t);
+            s = FloatVector.fromArray(S, buf, a + 1).fma(v2, s);
+            t = FloatVector.fromArray(S, buf, b + 1).fma(v2, t);
+            s = FloatVector.fromArray(S, buf, a + rw).fma(v3, s);
+            t = FloatVector.fromArray(S, buf, b + rw).fma(v3, t);
+            s = FloatVector.fromArray(S, buf, a + rw + odd).fma(v4, s);
+            t = FloatVector.fromArray(S, buf, b + rw + odd).fma(v4, t);
+            s = FloatVector.fromArray(S, buf, a + rw + 1).fma(v5, s);
+            t = FloatVector.fromArray(S, buf, b + rw + 1).fma(v5, t);
+            s = FloatVector.fromArray(S, buf, a + 2 * rw).fma(v6, s);
+            t = FloatVector.fromArray(S, buf, b + 2 * rw).fma(v6, t);
+            s = FloatVector.fromArray(S, buf, a + 2 * rw + odd).fma(v7, s);
+            t = FloatVector.fromArray(S, buf, b + 2 * rw + odd).fma(v7, t);
+            s = FloatVector.fromArray(S, buf, a + 2 * rw + 1).fma(v8, s);
+            t = FloatVector.fromArray(S, buf, b + 2 * rw + 1).fma(v8, t);
+            // Row oy's lanes past ow spill into row oy + 1's slot, so store oy first.
+            s.intoArray(wide, oy * ws);
+            t.intoArray(wide, (oy + 1) * ws);
+        }
+        for (; oy < oh; oy++) {
+            int a = oy * step;
+            FloatVector s = FloatVector.fromArray(S, buf, a).fma(v0, vb);
+            s = FloatVector.fromArray(S, buf, a + odd).fma(v1, s);
+            s = FloatVector.fromArray(S, buf, a + 1).fma(v2, s);
+            s = FloatVector.fromArray(S, buf, a + rw).fma(v3, s);
+            s = FloatVector.fromArray(S, buf, a + rw + odd).fma(v4, s);
+            s = FloatVector.fromArray(S, buf, a + rw + 1).fma(v5, s);
+            s = FloatVector.fromArray(S, buf, a + 2 * rw).fma(v6, s);
+            s = FloatVector.fromArray(S, buf, a + 2 * rw + odd).fma(v7, s);
+            s = FloatVector.fromArray(S, buf, a + 2 * rw + 1).fma(v8, s);
+            s.intoArray(wide, oy * ws);
         }
     }
 
