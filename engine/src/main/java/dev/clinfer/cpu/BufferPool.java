@@ -64,6 +64,16 @@ public final class BufferPool {
      * @return a zero-filled direct buffer whose capacity is at least {@code bytes}
      */
     public ByteBuffer acquire(int bytes) {
+        return acquire(bytes, true);
+    }
+
+    /**
+     * @param bytes size needed
+     * @param zero  whether a recycled buffer is zero-filled; false leaves its old contents, for
+     *              callers that overwrite all {@code bytes} (fresh buffers are zero either way)
+     * @return a direct buffer whose capacity is at least {@code bytes}
+     */
+    public ByteBuffer acquire(int bytes, boolean zero) {
         int cls = sizeClass(bytes);
         ConcurrentLinkedDeque<ByteBuffer> q = free.get(cls);
         ByteBuffer b = q == null ? null : q.pollFirst();
@@ -72,7 +82,9 @@ public final class BufferPool {
             retained.addAndGet(-b.capacity());
             outstandingBytes.addAndGet(b.capacity());
             reuses.incrementAndGet();
-            zero(b, bytes);
+            if (zero) {
+                zero(b, bytes);
+            }
             return b.clear();
         }
         if (limitBytes != Long.MAX_VALUE && outstandingBytes.get() + retained.get() + cls > limitBytes) {

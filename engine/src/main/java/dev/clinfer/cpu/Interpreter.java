@@ -208,7 +208,12 @@ public final class Interpreter {
 
         @Override
         public Tensor allocate(DataType type, long... shape) {
-            return memory.allocate(type, shape);
+            return memory.allocate(type, shape, true);
+        }
+
+        @Override
+        public Tensor allocateUninitialized(DataType type, long... shape) {
+            return memory.allocate(type, shape, false);
         }
 
         @Override

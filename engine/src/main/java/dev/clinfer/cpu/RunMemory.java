@@ -28,12 +28,16 @@ final class RunMemory {
         this.pool = pool;
     }
 
-    synchronized Tensor allocate(DataType type, long[] shape) {
+    /**
+     * @param zero whether a recycled buffer must be zero-filled; false only where the caller
+     *             writes every element
+     */
+    synchronized Tensor allocate(DataType type, long[] shape, boolean zero) {
         long bytes = Tensor.elementCount(shape) * type.byteSize();
         if (pool == null || type == DataType.STRING || bytes < 256 || bytes > Tensor.MAX_BYTES) {
             return Tensor.allocate(type, shape);
         }
-        ByteBuffer base = pool.acquire((int) bytes);
+        ByteBuffer base = pool.acquire((int) bytes, zero);
         Tensor t = Tensor.wrap(type, base.duplicate().clear().limit((int) bytes), shape);
         tracked.put(t.storageKey(), new Entry(base));
         return t;

@@ -1,6 +1,7 @@
 package dev.clinfer.ops;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -12,13 +13,20 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Stride 1 runs over the plane flattened at the buffer's row width: output (oy, ox) sits at
  * {@code oy * rowWidth + ox} and tap (ky, kx) reads {@code + ky * rowWidth + kx}, so one vector
  * loop covers all rows, and small planes (7x7, 14x14) fill whole vectors; the few columns past
- * {@code ow} in each row are computed and dropped. Stride 2 runs row by row.
+ * {@code ow} in each row are computed and dropped. Stride 2 runs row by row; rows narrower
+ * than a vector go one vector per row through a scratch plane.
  *
  * <p>Only code behind {@link dev.clinfer.cpu.GemmKernel#VECTOR} may name this class.
  */
 final class ConvDepthwiseVector {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /** Lanes 0..L/2-1 take the even lanes of a vector, the rest the odd ones. */
+    private static final VectorShuffle<Float> EVENS_FIRST = VectorShuffle.fromOp(S,
+            i -> i < L / 2 ? 2 * i : 2 * (i - L / 2) + 1);
+    /** Lanes 0..L/2-1 take the odd lanes of a vector, the rest the even ones. */
+    private static final VectorShuffle<Float> ODDS_FIRST = VectorShuffle.fromOp(S,
+            i -> i < L / 2 ? 2 * i + 1 : 2 * (i - L / 2));
 
     private ConvDepthwiseVector() {
     }
@@ -29,7 +37,7 @@ final class ConvDepthwiseVector {
      */
     static boolean supports(ConvGeometry g) {
         return g.dims == 2 && g.dilations[0] == 1 && g.dilations[1] == 1
-                && (g.strides[1] == 1 || (g.strides[1] == 2 && g.out[1] >= L))
+                && (g.strides[1] == 1 || g.strides[1] == 2)
                 && g.padsBegin[0] >= 0 && g.padsBegin[1] >= 0;
     }
 
@@ -86,10 +94,16 @@ final class ConvDepthwiseVector {
                     rows1x3x3(g, lay, buf, w, wOff, b, lo, hi, y, p * g.outSize);
                 } else if (g.strides[1] == 1) {
                     if (g.kernel[0] == 3 && g.kernel[1] == 3 && g.strides[0] == 1) {
-                        flat3x3(g.out[0] * lay.rowWidth, lay.rowWidth, buf, w, wOff, b, wide);
+                        // Clamped in the tap loop, so the copy clamps nothing.
+                        flat3x3(g.out[0] * lay.rowWidth, lay.rowWidth, buf, w, wOff, b, lo, hi, wide);
+                        copyOut(g, lay.wideStride, wide, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, y,
+                                p * g.outSize);
                     } else {
                         flatAny(g, lay, buf, w, wOff, b, wide);
+                        copyOut(g, lay.wideStride, wide, lo, hi, y, p * g.outSize);
                     }
+                } else if (g.out[1] < L) {
+                    rows2Narrow(g, lay, buf, w, wOff, b, wide);
                     copyOut(g, lay.wideStride, wide, lo, hi, y, p * g.outSize);
                 } else {
                     rows2(g, lay, buf, w, wOff, b, lo, hi, y, p * g.outSize);
@@ -127,21 +141,39 @@ final class ConvDepthwiseVector {
                     System.arraycopy(x, src + c0, buf, dst + c0, c1 - c0);
                 }
             } else {
-                // Even columns to the first half, odd to the second: two simple strided loops.
+                // Even columns to the first half, odd to the second: one loop over column pairs
+                // (2k, 2k + 1) reading x contiguously, with a lone odd first / even last column.
                 int odd = dst + lay.phaseWidth;
-                for (int c = c0 + (c0 & 1); c < c1; c += 2) {
-                    buf[dst + (c >> 1)] = x[src + c];
+                int kA = (c0 + 1) >> 1;
+                int kB = c1 >> 1;
+                if ((c0 & 1) != 0 && c0 < c1) {
+                    buf[odd + (c0 >> 1)] = x[src + c0];
                 }
-                for (int c = c0 + 1 - (c0 & 1); c < c1; c += 2) {
-                    buf[odd + (c >> 1)] = x[src + c];
+                // L input columns per step: each half's L/2 values are the low lanes of a full
+                // vector store whose high lanes spill over the next step's positions. Steps stop
+                // while the spill still lands on data positions (k + L <= kB): padding must stay 0.
+                int half = L / 2;
+                int k = kA;
+                for (; k + L <= kB; k += half) {
+                    FloatVector v = FloatVector.fromArray(S, x, src + 2 * k);
+                    v.rearrange(EVENS_FIRST).intoArray(buf, dst + k);
+                    v.rearrange(ODDS_FIRST).intoArray(buf, odd + k);
+                }
+                for (; k < kB; k++) {
+                    int c = src + 2 * k;
+                    buf[dst + k] = x[c];
+                    buf[odd + k] = x[c + 1];
+                }
+                if ((c1 & 1) != 0 && c1 - 1 >= c0 && c1 - 1 >= 2 * kA) {
+                    buf[dst + (c1 >> 1)] = x[src + c1 - 1];
                 }
             }
         }
     }
 
     /** Stride-1 3x3 over the flattened plane: wide[t] = bias + sum of the nine taps. */
-    private static void flat3x3(int total, int rw, float[] buf, float[] w, int wOff, float bias,
-                                float[] wide) {
+    private static void flat3x3(int total, int rw, float[] buf, float[] w, int wOff, float bias, float lo,
+                                float hi, float[] wide) {
         float w0 = w[wOff];
         float w1 = w[wOff + 1];
         float w2 = w[wOff + 2];
@@ -161,6 +193,8 @@ final class ConvDepthwiseVector {
         FloatVector v7 = FloatVector.broadcast(S, w7);
         FloatVector v8 = FloatVector.broadcast(S, w8);
         FloatVector vb = FloatVector.broadcast(S, bias);
+        FloatVector vlo = FloatVector.broadcast(S, lo);
+        FloatVector vhi = FloatVector.broadcast(S, hi);
         int r1 = rw;
         int r2 = 2 * rw;
         // The buffer and wide carry L floats of slack, so the last vector may run past total.
@@ -174,7 +208,7 @@ final class ConvDepthwiseVector {
             s = FloatVector.fromArray(S, buf, t + r2).fma(v6, s);
             s = FloatVector.fromArray(S, buf, t + r2 + 1).fma(v7, s);
             s = FloatVector.fromArray(S, buf, t + r2 + 2).fma(v8, s);
-            s.intoArray(wide, t);
+            s.max(vlo).min(vhi).intoArray(wide, t);
         }
     }
 
@@ -257,23 +291,18 @@ final class ConvDepthwiseVector {
     private static void copyOut(ConvGeometry g, int rw, float[] wide, float lo, float hi, float[] y, int yPlane) {
         int oh = g.out[0];
         int ow = g.out[1];
-        boolean clamp = lo != Float.NEGATIVE_INFINITY || hi != Float.POSITIVE_INFINITY;
-        for (int oy = 0; oy < oh; oy++) {
-            int src = oy * rw;
-            int dst = yPlane + oy * ow;
-            if (!clamp) {
-                System.arraycopy(wide, src, y, dst, ow);
-                continue;
-            }
+        if (lo != Float.NEGATIVE_INFINITY || hi != Float.POSITIVE_INFINITY) {
+            // Clamp the whole wide plane in place (contiguous, L floats of slack), not row by
+            // row: rows narrower than a vector (14, 7) would otherwise run scalar.
             FloatVector vlo = FloatVector.broadcast(S, lo);
             FloatVector vhi = FloatVector.broadcast(S, hi);
-            int ox = 0;
-            for (; ox + L <= ow; ox += L) {
-                FloatVector.fromArray(S, wide, src + ox).max(vlo).min(vhi).intoArray(y, dst + ox);
+            int total = oh * rw;
+            for (int t = 0; t < total; t += L) {
+                FloatVector.fromArray(S, wide, t).max(vlo).min(vhi).intoArray(wide, t);
             }
-            for (; ox < ow; ox++) {
-                y[dst + ox] = Math.min(hi, Math.max(lo, wide[src + ox]));
-            }
+        }
+        for (int oy = 0; oy < oh; oy++) {
+            System.arraycopy(wide, oy * rw, y, yPlane + oy * ow, ow);
         }
     }
 
@@ -307,6 +336,98 @@ final class ConvDepthwiseVector {
                 }
                 s.max(vlo).min(vhi).intoArray(y, yRow + o);
             }
+        }
+    }
+
+    /**
+     * Stride 2 (columns) with rows narrower than a vector (the 14- and 7-column planes): one
+     * vector per output row into {@code wide} (rows {@code wideStride} apart; a row's lanes past
+     * {@code ow} are dropped by {@link #copyOut}), bias added, not clamped.
+     */
+    private static void rows2Narrow(ConvGeometry g, Layout lay, float[] buf, float[] w, int wOff, float bias,
+                                    float[] wide) {
+        if (g.kernel[0] == 3 && g.kernel[1] == 3) {
+            rows2Narrow3x3(g, lay, buf, w, wOff, bias, wide);
+            return;
+        }
+        int oh = g.out[0];
+        int kh = g.kernel[0];
+        int kw = g.kernel[1];
+        int sh = g.strides[0];
+        int half = lay.phaseWidth;
+        FloatVector vb = FloatVector.broadcast(S, bias);
+        for (int oy = 0; oy < oh; oy++) {
+            FloatVector s = vb;
+            for (int ky = 0; ky < kh; ky++) {
+                int row = (oy * sh + ky) * lay.rowWidth;
+                for (int kx = 0; kx < kw; kx++) {
+                    s = FloatVector.fromArray(S, buf, row + (kx & 1) * half + (kx >> 1))
+                            .fma(FloatVector.broadcast(S, w[wOff + ky * kw + kx]), s);
+                }
+            }
+            s.intoArray(wide, oy * lay.wideStride);
+        }
+    }
+
+    /**
+     * {@link #rows2Narrow} for 3x3: weights held in registers, two output rows per step so two
+     * independent FMA chains overlap (one vector per row leaves a single chain latency-bound).
+     */
+    private static void rows2Narrow3x3(ConvGeometry g, Layout lay, float[] buf, float[] w, int wOff, float bias,
+                                       float[] wide) {
+        int oh = g.out[0];
+        int step = g.strides[0] * lay.rowWidth;
+        int rw = lay.rowWidth;
+        int odd = lay.phaseWidth;
+        int ws = lay.wideStride;
+        FloatVector v0 = FloatVector.broadcast(S, w[wOff]);
+        FloatVector v1 = FloatVector.broadcast(S, w[wOff + 1]);
+        FloatVector v2 = FloatVector.broadcast(S, w[wOff + 2]);
+        FloatVector v3 = FloatVector.broadcast(S, w[wOff + 3]);
+        FloatVector v4 = FloatVector.broadcast(S, w[wOff + 4]);
+        FloatVector v5 = FloatVector.broadcast(S, w[wOff + 5]);
+        FloatVector v6 = FloatVector.broadcast(S, w[wOff + 6]);
+        FloatVector v7 = FloatVector.broadcast(S, w[wOff + 7]);
+        FloatVector v8 = FloatVector.broadcast(S, w[wOff + 8]);
+        FloatVector vb = FloatVector.broadcast(S, bias);
+        int oy = 0;
+        for (; oy + 2 <= oh; oy += 2) {
+            int a = oy * step;
+            int b = a + step;
+            FloatVector s = FloatVector.fromArray(S, buf, a).fma(v0, vb);
+            FloatVector t = FloatVector.fromArray(S, buf, b).fma(v0, vb);
+            s = FloatVector.fromArray(S, buf, a + odd).fma(v1, s);
+            t = FloatVector.fromArray(S, buf, b + odd).fma(v1, t);
+            s = FloatVector.fromArray(S, buf, a + 1).fma(v2, s);
+            t = FloatVector.fromArray(S, buf, b + 1).fma(v2, t);
+            s = FloatVector.fromArray(S, buf, a + rw).fma(v3, s);
+            t = FloatVector.fromArray(S, buf, b + rw).fma(v3, t);
+            s = FloatVector.fromArray(S, buf, a + rw + odd).fma(v4, s);
+            t = FloatVector.fromArray(S, buf, b + rw + odd).fma(v4, t);
+            s = FloatVector.fromArray(S, buf, a + rw + 1).fma(v5, s);
+            t = FloatVector.fromArray(S, buf, b + rw + 1).fma(v5, t);
+            s = FloatVector.fromArray(S, buf, a + 2 * rw).fma(v6, s);
+            t = FloatVector.fromArray(S, buf, b + 2 * rw).fma(v6, t);
+            s = FloatVector.fromArray(S, buf, a + 2 * rw + odd).fma(v7, s);
+            t = FloatVector.fromArray(S, buf, b + 2 * rw + odd).fma(v7, t);
+            s = FloatVector.fromArray(S, buf, a + 2 * rw + 1).fma(v8, s);
+            t = FloatVector.fromArray(S, buf, b + 2 * rw + 1).fma(v8, t);
+            // Row oy's lanes past ow spill into row oy + 1's slot, so store oy first.
+            s.intoArray(wide, oy * ws);
+            t.intoArray(wide, (oy + 1) * ws);
+        }
+        for (; oy < oh; oy++) {
+            int a = oy * step;
+            FloatVector s = FloatVector.fromArray(S, buf, a).fma(v0, vb);
+            s = FloatVector.fromArray(S, buf, a + odd).fma(v1, s);
+            s = FloatVector.fromArray(S, buf, a + 1).fma(v2, s);
+            s = FloatVector.fromArray(S, buf, a + rw).fma(v3, s);
+            s = FloatVector.fromArray(S, buf, a + rw + odd).fma(v4, s);
+            s = FloatVector.fromArray(S, buf, a + rw + 1).fma(v5, s);
+            s = FloatVector.fromArray(S, buf, a + 2 * rw).fma(v6, s);
+            s = FloatVector.fromArray(S, buf, a + 2 * rw + odd).fma(v7, s);
+            s = FloatVector.fromArray(S, buf, a + 2 * rw + 1).fma(v8, s);
+            s.intoArray(wide, oy * ws);
         }
     }
 

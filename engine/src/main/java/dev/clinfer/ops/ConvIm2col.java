@@ -91,13 +91,13 @@ final class ConvIm2col implements GemmBSource {
             int ox1 = Math.min(ow, ox0 + (j1 - j));
             int iy = oy * sh + yShift;
             if (iy < 0 || iy >= h || hi <= lo) {
-                java.util.Arrays.fill(out, o + ox0, o + ox1, 0f);
+                zero(out, o + ox0, o + ox1);
             } else {
                 int rowOff = chOff + iy * w + xShift;
                 int a = Math.max(ox0, lo);
                 int b = Math.min(ox1, hi);
                 if (a > ox0) {
-                    java.util.Arrays.fill(out, o + ox0, o + Math.min(a, ox1), 0f);
+                    zero(out, o + ox0, o + Math.min(a, ox1));
                 }
                 if (b > a) {
                     if (sw == 1) {
@@ -110,11 +110,22 @@ final class ConvIm2col implements GemmBSource {
                 }
                 int z = Math.max(Math.max(a, b), ox0);
                 if (z < ox1) {
-                    java.util.Arrays.fill(out, o + z, o + ox1, 0f);
+                    zero(out, o + z, o + ox1);
                 }
             }
             j += ox1 - ox0;
             o += ow;
+        }
+    }
+
+    /**
+     * Zeros {@code out[from, to)}. The padding runs here are mostly one or two elements (a 3x3
+     * tap at an image edge); a plain loop costs less than {@code Arrays.fill}'s call and range
+     * check, which took ~5% of squeezenet1_1's samples.
+     */
+    private static void zero(float[] out, int from, int to) {
+        for (int i = from; i < to; i++) {
+            out[i] = 0f;
         }
     }
 

@@ -56,7 +56,7 @@ public final class ConvOps {
         if (t != DataType.FLOAT && t != DataType.FLOAT16 && t != DataType.BFLOAT16) {
             throw new UnsupportedOperatorException(node + ": fused Conv supports float types only, got " + t);
         }
-        Tensor y = ctx.allocate(t, g.outputShape());
+        Tensor y = ctx.allocateUninitialized(t, g.outputShape()); // putFloats writes every element
         if (y.size() == 0) {
             return y;
         }
@@ -100,7 +100,8 @@ public final class ConvOps {
     private static Tensor run(Node node, ConvGeometry g, Tensor x, Tensor w, Tensor b, ExecContext ctx,
                               boolean transpose) {
         DataType t = x.dataType();
-        Tensor y = ctx.allocate(t, g.outputShape());
+        // Every supported branch below stores a full output array; other types throw.
+        Tensor y = ctx.allocateUninitialized(t, g.outputShape());
         if (y.size() == 0) {
             return y;
         }

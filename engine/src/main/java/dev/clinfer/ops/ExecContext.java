@@ -18,6 +18,19 @@ public interface ExecContext {
     Tensor allocate(DataType type, long... shape);
 
     /**
+     * Allocates an output tensor whose contents are unspecified (a recycled buffer keeps its old
+     * values). Only for kernels that write every element of the output: it saves the zero-fill
+     * pass over memory that {@link #allocate} makes on recycled buffers.
+     *
+     * @param type  element type
+     * @param shape dims
+     * @return the tensor
+     */
+    default Tensor allocateUninitialized(DataType type, long... shape) {
+        return allocate(type, shape);
+    }
+
+    /**
      * Runs {@code body} over {@code [0, n)} split into chunks on the session's pool, and returns
      * when all are done. Runs inline when {@code n} is small or the pool has one thread.
      *

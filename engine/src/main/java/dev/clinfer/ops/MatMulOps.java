@@ -35,7 +35,8 @@ public final class MatMulOps {
         }
         GemmBatch p = GemmBatch.plan(node, a.shape(), b.shape());
         DataType t = a.dataType();
-        Tensor out = ctx.allocate(t, p.outShape);
+        // Every supported branch below stores a full output array; other types throw.
+        Tensor out = ctx.allocateUninitialized(t, p.outShape);
         if (out.size() == 0) {
             return new Tensor[] {out};
         }
@@ -138,7 +139,7 @@ public final class MatMulOps {
         }
         boolean addC = bias != null && beta != 0f;
         DataType t = a.dataType();
-        Tensor out = ctx.allocate(t, outShape);
+        Tensor out = ctx.allocateUninitialized(t, outShape); // every branch below writes all m * n values
         if (out.size() == 0) {
             return new Tensor[] {out};
         }

@@ -137,11 +137,15 @@ final class Pool2d {
             for (int yy = hs[i] + 1; yy < he[i]; yy++) {
                 maxRange(vrow, 0, in, yy * w, 0, w);
             }
-            for (int k = 0; 2 * k < w; k++) {
-                halves[k] = vrow[2 * k];
-            }
-            for (int k = 0; 2 * k + 1 < w; k++) {
-                halves[half + k] = vrow[2 * k + 1];
+            if (VECTOR) {
+                PoolVector.deinterleave(vrow, w, halves, half);
+            } else {
+                for (int k = 0; 2 * k < w; k++) {
+                    halves[k] = vrow[2 * k];
+                }
+                for (int k = 0; 2 * k + 1 < w; k++) {
+                    halves[half + k] = vrow[2 * k + 1];
+                }
             }
             int ob = i * ow;
             for (int kx = 0; kx < kw; kx++) {

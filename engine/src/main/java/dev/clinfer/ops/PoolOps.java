@@ -54,11 +54,12 @@ public final class PoolOps {
         long[] xs = x.shape();
         PoolGeometry g = PoolGeometry.of(node, xs);
         boolean wantIdx = node.outputs().size() > 1 && !node.outputs().get(1).isEmpty();
-        Tensor y = ctx.allocate(t, g.outputShape(xs[0], xs[1]));
         if (!wantIdx && Pool2d.applies(x, g)) {
+            Tensor y = ctx.allocateUninitialized(t, g.outputShape(xs[0], xs[1])); // writes every plane
             Pool2d.run(x, y, g, true, false, ctx);
             return new Tensor[] {y};
         }
+        Tensor y = ctx.allocate(t, g.outputShape(xs[0], xs[1]));
         PoolWindows w = g.windows(false);
         int planes = Math.toIntExact(xs[0] * xs[1]);
         int inS = g.inSpatial();
@@ -181,11 +182,12 @@ public final class PoolOps {
     private static Tensor windowed(Node node, Tensor x, ExecContext ctx, Kind kind, boolean includePad, double p) {
         long[] xs = x.shape();
         PoolGeometry g = PoolGeometry.of(node, xs);
-        Tensor y = ctx.allocate(x.dataType(), g.outputShape(xs[0], xs[1]));
         if (kind == Kind.AVG && Pool2d.applies(x, g)) {
+            Tensor y = ctx.allocateUninitialized(x.dataType(), g.outputShape(xs[0], xs[1])); // writes every plane
             Pool2d.run(x, y, g, false, includePad, ctx);
             return y;
         }
+        Tensor y = ctx.allocate(x.dataType(), g.outputShape(xs[0], xs[1]));
         PoolWindows w = g.windows(includePad);
         int planes = Math.toIntExact(xs[0] * xs[1]);
         int inS = g.inSpatial();

@@ -29,4 +29,20 @@ class BufferPoolTest {
         assertEquals(0, b.get(0));
         assertEquals(1, pool.reuses());
     }
+
+    @Test
+    void uninitialisedAcquireKeepsOldContentsAndZeroingStaysTheDefault() {
+        BufferPool pool = new BufferPool(1 << 20);
+        ByteBuffer a = pool.acquire(5000);
+        a.put(100, (byte) 7);
+        pool.release(a);
+        ByteBuffer b = pool.acquire(5000, false);
+        assertSame(a, b);
+        assertEquals(7, b.get(100)); // not cleared: the caller overwrites it
+        pool.release(b);
+        ByteBuffer c = pool.acquire(5000);
+        assertSame(a, c);
+        assertEquals(0, c.get(100));
+        assertEquals(2, pool.reuses());
+    }
 }

@@ -117,6 +117,11 @@ class ConvKernelsTest {
             {2, 12, 12, 1, 3, 3, 1, 1, 0, 0, 0, 0},
             {2, 5, 5, 1, 3, 3, 1, 1, 3, 3, 3, 3},
             {2, 17, 50, 1, 3, 3, 2, 2, 2, 3, 0, 2},
+            {3, 14, 14, 1, 3, 3, 1, 1, 1, 1, 1, 1},    // stride 1, rows narrower than a vector
+            {2, 16, 41, 1, 3, 3, 2, 2, 0, 0, 1, 1},    // stride 2, odd last input column
+            {2, 9, 11, 1, 5, 5, 2, 2, 2, 2, 2, 2},     // stride 2, 5x5, rows narrower than a vector
+            {3, 12, 20, 1, 3, 3, 1, 2, 1, 1, 1, 1},    // stride 2 on columns only, narrow rows
+            {2, 8, 5, 1, 3, 3, 2, 2, 1, 1, 1, 1},      // stride 2, 3 output columns
         };
         for (int[] t : cases) {
             int c = t[0];

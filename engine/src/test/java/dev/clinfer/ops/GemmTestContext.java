@@ -23,6 +23,29 @@ final class GemmTestContext implements ExecContext, AutoCloseable {
         return Tensor.allocate(type, shape);
     }
 
+    /** Garbage-filled, so a kernel that leaves an element unwritten fails its reference check. */
+    @Override
+    public Tensor allocateUninitialized(DataType type, long... shape) {
+        return poisoned(type, shape);
+    }
+
+    /**
+     * @param type  element type
+     * @param shape dims
+     * @return a tensor whose bytes are all 0xFF (NaN for float types, -1 for signed integers), as a
+     *         recycled buffer handed out by {@link ExecContext#allocateUninitialized} may hold
+     */
+    static Tensor poisoned(DataType type, long... shape) {
+        Tensor t = Tensor.allocate(type, shape);
+        if (type != DataType.STRING) {
+            java.nio.ByteBuffer b = t.buffer();
+            for (int i = 0; i < t.byteSize(); i++) {
+                b.put(i, (byte) -1);
+            }
+        }
+        return t;
+    }
+
     @Override
     public void parallelFor(int n, long costPerItem, RangeBody body) {
         pool.parallelFor(n, costPerItem, body);

@@ -73,6 +73,24 @@ class PoolOpsTest {
     }
 
     @Test
+    void maxPoolStride2OnWideRowsMatchesNaive() {
+        // Rows of 32+ columns take the vectorised even/odd split; odd and even widths, with and
+        // without padding.
+        int[][] cases = {{67, 1}, {64, 0}, {113, 0}, {35, 1}};
+        for (int[] c : cases) {
+            int w = c[0];
+            int pad = c[1];
+            float[] x = random(w, 2 * 3 * 5 * w);
+            int oh = (5 + 2 * pad - 3) / 2 + 1;
+            int ow = (w + 2 * pad - 3) / 2 + 1;
+            Tensor y = node("MaxPool", 12).ints("kernel_shape", 3, 3).ints("strides", 2, 2)
+                    .ints("pads", pad, pad, pad, pad).run(Tensor.of(x, 2, 3, 5, w))[0];
+            assertShape(y, 2, 3, oh, ow);
+            assertClose(naive2d(x, 2, 3, 5, w, 3, 2, 1, pad, true, true, oh, ow), y, 0);
+        }
+    }
+
+    @Test
     void averagePoolCountsPaddingOnlyWhenAsked() {
         float[] x = random(2, 1 * 2 * 7 * 7);
         Tensor xt = Tensor.of(x, 1, 2, 7, 7);

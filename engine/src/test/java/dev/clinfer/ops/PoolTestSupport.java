@@ -30,6 +30,12 @@ final class PoolTestSupport {
             return Tensor.allocate(type, shape);
         }
 
+        /** Garbage-filled, so a kernel that leaves an element unwritten fails its reference check. */
+        @Override
+        public Tensor allocateUninitialized(DataType type, long... shape) {
+            return GemmTestContext.poisoned(type, shape);
+        }
+
         @Override
         public void parallelFor(int n, long costPerItem, RangeBody body) {
             pool.parallelFor(n, Math.max(costPerItem, 100_000), body);
