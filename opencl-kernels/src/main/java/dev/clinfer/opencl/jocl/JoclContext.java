@@ -3,7 +3,7 @@ package dev.clinfer.opencl.jocl;
 import dev.clinfer.opencl.ClBuffer;
 import dev.clinfer.opencl.ClBuildException;
 import dev.clinfer.opencl.ClContext;
-import dev.clinfer.opencl.ClBuildRetry;
+import dev.clinfer.opencl.ClBuildGuard;
 import dev.clinfer.opencl.ClDevice;
 import dev.clinfer.opencl.ClException;
 import dev.clinfer.opencl.ClObjects;
@@ -60,7 +60,7 @@ final class JoclContext implements ClContext {
 
     @Override
     public ClProgram buildProgram(String source, String options) {
-        return ClBuildRetry.build(device, () -> buildFromSource(source, options));
+        return ClBuildGuard.build(device, () -> buildFromSource(source, options));
     }
 
     private ClProgram buildFromSource(String source, String options) {
@@ -72,7 +72,7 @@ final class JoclContext implements ClContext {
 
     @Override
     public ClProgram buildProgramFromBinary(byte[] binary, String options) {
-        return ClBuildRetry.build(device, () -> buildFromBinary(binary, options));
+        return ClBuildGuard.build(device, () -> buildFromBinary(binary, options));
     }
 
     private ClProgram buildFromBinary(byte[] binary, String options) {
