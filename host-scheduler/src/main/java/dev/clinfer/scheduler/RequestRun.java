@@ -430,19 +430,27 @@ final class RequestRun implements DeviceOpContext {
         boolean healthy = true;
         try {
             slot.finish();
-            // an upload whose consumer was never enqueued (a failed request) may still be running
-            // on the shared upload queue: the slot's memory must not be reused under it
-            synchronized (events) {
-                for (Ev e : events) {
-                    if (e.queue == Ev.UPLOAD) {
-                        e.event.await();
-                    }
-                }
-            }
         } catch (Throwable t) {
             healthy = false;
             if (f == null) {
                 f = t;
+            }
+        }
+        // An upload whose consumer was never enqueued (a failed request) may still be running on
+        // the shared upload queue: the slot's memory must not be reused or freed under it, also
+        // when the compute queues failed above. Each is awaited even when another fails.
+        synchronized (events) {
+            for (Ev e : events) {
+                if (e.queue == Ev.UPLOAD) {
+                    try {
+                        e.event.await();
+                    } catch (Throwable t) {
+                        healthy = false;
+                        if (f == null) {
+                            f = t;
+                        }
+                    }
+                }
             }
         }
         try {

@@ -226,9 +226,21 @@ final class TransferEngine implements AutoCloseable {
         join(completeThread);
         for (Staging s : upSets) {
             if (s.pending != null) {
+                // the write may still read the staging memory, which goes below
+                try {
+                    s.pending.event.await();
+                } catch (RuntimeException e) {
+                    LOG.fine("last upload failed: " + e.getMessage());
+                }
                 s.pending.release();
                 s.pending = null;
             }
+        }
+        try {
+            upQueue.finish();
+            downQueue.finish();
+        } catch (RuntimeException e) {
+            LOG.fine("transfer queues did not finish cleanly on close: " + e.getMessage());
         }
         upQueue.close();
         downQueue.close();
