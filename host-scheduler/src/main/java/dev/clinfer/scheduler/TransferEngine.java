@@ -224,23 +224,20 @@ final class TransferEngine implements AutoCloseable {
         join(downThread);
         completions.add(STOP);
         join(completeThread);
+        // every transfer ends before its staging memory goes (below); one queue failing does not
+        // keep the other from being waited for
+        for (ClQueue q : new ClQueue[] {upQueue, downQueue}) {
+            try {
+                q.finish();
+            } catch (RuntimeException e) {
+                LOG.fine("transfer queue did not finish cleanly on close: " + e.getMessage());
+            }
+        }
         for (Staging s : upSets) {
             if (s.pending != null) {
-                // the write may still read the staging memory, which goes below
-                try {
-                    s.pending.event.await();
-                } catch (RuntimeException e) {
-                    LOG.fine("last upload failed: " + e.getMessage());
-                }
                 s.pending.release();
                 s.pending = null;
             }
-        }
-        try {
-            upQueue.finish();
-            downQueue.finish();
-        } catch (RuntimeException e) {
-            LOG.fine("transfer queues did not finish cleanly on close: " + e.getMessage());
         }
         upQueue.close();
         downQueue.close();
