@@ -5,6 +5,7 @@ import dev.clinfer.opencl.ClBuffer;
 import dev.clinfer.opencl.ClContext;
 import dev.clinfer.opencl.ClEvent;
 import dev.clinfer.opencl.ProgramCache;
+import dev.clinfer.opencl.ops.GemmLaunchers;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -29,6 +30,8 @@ final class DeviceRuntime implements AutoCloseable {
         this.why = why;
         this.lane = "opencl " + context.device().id();
         this.programs = new ProgramCache(context);
+        // before the plan asks for gemm.cl's options; tuning borrows no other session's context
+        GemmLaunchers.tune(programs);
         this.transfers = new TransferEngine(context, stagingSets, context.device().id());
         this.clockOffset = calibrate();
     }

@@ -9,7 +9,6 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
@@ -33,32 +32,10 @@ public final class ProgramCache implements AutoCloseable {
     private final AtomicLong diskHits = new AtomicLong();
     private final AtomicLong builds = new AtomicLong();
 
-    /** Open caches, so per-device tuners can borrow a context (see {@link #openFor}). */
-    private static final Set<ProgramCache> OPEN = ConcurrentHashMap.newKeySet();
-
     /** @param context the context programs are built in */
     public ProgramCache(ClContext context) {
         this.context = context;
         this.dir = cacheDir();
-        OPEN.add(this);
-    }
-
-    /**
-     * An open cache whose context is on the given device, for work that needs a live context at
-     * a point where callers only know the device (the GEMM auto-tuner, at graph preparation).
-     *
-     * @param device a device
-     * @return an open cache on that device (same name and index), or null when none is open
-     */
-    public static ProgramCache openFor(ClDevice device) {
-        for (ProgramCache c : OPEN) {
-            ClDevice d = c.context.device();
-            if (d.id().equals(device.id()) && d.name().equals(device.name())
-                    && d.driverVersion().equals(device.driverVersion())) {
-                return c;
-            }
-        }
-        return null;
     }
 
     /** @return the context this cache builds programs in */
@@ -216,7 +193,6 @@ public final class ProgramCache implements AutoCloseable {
 
     @Override
     public void close() {
-        OPEN.remove(this);
         programs.values().forEach(ClProgram::close);
         programs.clear();
     }

@@ -6,6 +6,7 @@ import dev.clinfer.opencl.ClDevice;
 import dev.clinfer.opencl.ClKernel;
 import dev.clinfer.opencl.DeviceOpContext;
 import dev.clinfer.opencl.DeviceTensor;
+import dev.clinfer.opencl.ProgramCache;
 import dev.clinfer.opencl.tune.GemmConfig;
 import dev.clinfer.opencl.tune.GemmTuner;
 
@@ -94,7 +95,19 @@ final class GemmCall {
 
     /** @param device the device @return the build options of gemm.cl for it (one per device, tuned on CPUs) */
     static String options(ClDevice device) {
-        return gpuTiled(device) ? GPU_OPTIONS : GemmTuner.config(device, GemmTimer::new).options();
+        return gpuTiled(device) ? GPU_OPTIONS : GemmTuner.config(device).options();
+    }
+
+    /**
+     * Tunes the CPU variant for the cache's device unless it is known (see {@link GemmTuner#tune});
+     * nothing on devices that take the tiled kernel.
+     *
+     * @param programs an open cache on the device, kept open until this returns
+     */
+    static void tune(ProgramCache programs) {
+        if (!gpuTiled(programs.context().device())) {
+            GemmTuner.tune(programs, GemmTimer::new);
+        }
     }
 
     /** @return true where the local-memory tiled kernel runs (GPU-like devices with big work-groups) */
@@ -110,7 +123,7 @@ final class GemmCall {
         }
         ClDevice device = ctx.device();
         boolean gpu = gpuTiled(device);
-        GemmConfig cfg = gpu ? null : config != null ? config : GemmTuner.config(device, GemmTimer::new);
+        GemmConfig cfg = gpu ? null : config != null ? config : GemmTuner.config(device);
         String opts = gpu ? GPU_OPTIONS : cfg.options();
         // GPUs tile with local memory where both output dims fill most of a 64 x 64 tile and K is
         // not tiny; thin products (vectors, attention heads, a classifier row) run one output per

@@ -8,6 +8,7 @@ import dev.clinfer.ir.ValueInfo;
 import dev.clinfer.opencl.DeviceOp;
 import dev.clinfer.opencl.DeviceOpContext;
 import dev.clinfer.opencl.DeviceTensor;
+import dev.clinfer.opencl.ProgramCache;
 
 import java.util.Arrays;
 import java.util.List;
@@ -15,6 +16,17 @@ import java.util.List;
 /** OpenCL launchers: MatMul and Gemm, tiled with local memory (gemm.cl). */
 public final class GemmLaunchers {
     private GemmLaunchers() {
+    }
+
+    /**
+     * Picks the GEMM variant for the cache's device before its programs are built: on a CPU-like
+     * device with no recorded choice yet, a tuning run of a few seconds in that cache's context
+     * (once per device and process, then recorded on disk).
+     *
+     * @param programs an open cache on the device, kept open until this returns
+     */
+    public static void tune(ProgramCache programs) {
+        GemmCall.tune(programs);
     }
 
     /** @param r the registry to fill */

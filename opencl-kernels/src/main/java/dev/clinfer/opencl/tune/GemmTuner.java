@@ -20,9 +20,11 @@ import java.util.logging.Logger;
  * cache (storing a binary makes PoCL generate code for every kernel of the program), so tuning
  * costs about one compile per candidate, once per device and driver.
  *
- * <p>Tuning needs the disk cache (without it every process would pay the compiles again) and an
- * open {@link ProgramCache} on the device to borrow a context from; otherwise, and when the
- * system property {@value #PROPERTY} is {@code off}, the untuned {@link GemmConfig#CPU_DEFAULT}
+ * <p>Tuning runs in {@link #tune}, which a session calls with its own {@link ProgramCache} when
+ * it opens a CPU-like device, so the trial programs live in a context the caller owns for the
+ * whole run. {@link #config} only reads the outcome. Tuning needs the disk cache (without it
+ * every process would pay the compiles again); without it, before tuning, and when the system
+ * property {@value #PROPERTY} is {@code off}, the untuned {@link GemmConfig#CPU_DEFAULT}
  * applies. The property may also name a config ({@code 8x2x6p128}) to force it. Tuning is
  * logged at INFO with its duration and choice.
  */
@@ -45,26 +47,51 @@ public final class GemmTuner {
 
     /**
      * @param device a CPU-like device (GPUs use the tiled kernel and never ask)
-     * @param probe  makes the timer of a tuning run, when the device has no record yet
-     * @return the variant to build and launch there
+     * @return the variant to build and launch there: forced by {@value #PROPERTY}, else the
+     *         device's tuned or recorded choice, else the untuned default
      */
-    public static GemmConfig config(ClDevice device, Supplier<GemmProbe> probe) {
-        String p = System.getProperty(PROPERTY);
-        if (p != null && !p.isBlank()) {
-            return p.equalsIgnoreCase("off") ? GemmConfig.CPU_DEFAULT : GemmConfig.parse(p);
+    public static GemmConfig config(ClDevice device) {
+        GemmConfig forced = forced();
+        if (forced != null) {
+            return forced;
         }
-        String key = memoKey(device);
-        GemmConfig c = CHOSEN.get(key);
+        GemmConfig c = CHOSEN.get(memoKey(device));
         if (c != null) {
             return c;
         }
+        Path record = ProgramCache.recordPath(device, VERSION);
+        c = record == null ? null : load(record);
+        if (c == null) {
+            return GemmConfig.CPU_DEFAULT;
+        }
+        CHOSEN.putIfAbsent(memoKey(device), c);
+        return c;
+    }
+
+    /**
+     * Makes sure the device of {@code programs} has a choice: the one held in memory or recorded
+     * on disk, else a tuning run in that cache's context (once per device and process; callers
+     * on other threads wait for it). Does nothing when {@value #PROPERTY} is set or the disk
+     * cache is off.
+     *
+     * @param programs an open cache the caller keeps open until this returns
+     * @param probe    makes the timer of a tuning run
+     * @return the choice, the untuned default when tuning is off or failed
+     */
+    public static GemmConfig tune(ProgramCache programs, Supplier<GemmProbe> probe) {
+        ClDevice device = programs.context().device();
+        GemmConfig forced = forced();
+        if (forced != null) {
+            return forced;
+        }
+        String key = memoKey(device);
         synchronized (CHOSEN) {
-            c = CHOSEN.get(key);
+            GemmConfig c = CHOSEN.get(key);
             if (c != null) {
                 return c;
             }
             Path record = ProgramCache.recordPath(device, VERSION);
-            c = record == null ? null : resolve(device, probe, record);
+            c = record == null ? null : resolve(programs, probe, record);
             if (c == null) {
                 return GemmConfig.CPU_DEFAULT;
             }
@@ -73,22 +100,26 @@ public final class GemmTuner {
         }
     }
 
+    /** @return the config the system property forces, or null when it leaves the choice to tuning */
+    private static GemmConfig forced() {
+        String p = System.getProperty(PROPERTY);
+        if (p == null || p.isBlank()) {
+            return null;
+        }
+        return p.equalsIgnoreCase("off") ? GemmConfig.CPU_DEFAULT : GemmConfig.parse(p);
+    }
+
     /**
      * The choice recorded in a file, else a tuning run whose result is written there.
      *
-     * @param device the device
-     * @param probe  makes the timer of a tuning run
-     * @param record where the choice is kept
-     * @return the choice, or null when there is none and it could not be tuned (no open
-     *         {@link ProgramCache} on the device, or the run failed)
+     * @param programs where a tuning run builds and times its candidates
+     * @param probe    makes the timer of a tuning run
+     * @param record   where the choice is kept
+     * @return the choice, or null when there is none and the tuning run failed
      */
-    public static GemmConfig resolve(ClDevice device, Supplier<GemmProbe> probe, Path record) {
+    public static GemmConfig resolve(ProgramCache programs, Supplier<GemmProbe> probe, Path record) {
         GemmConfig c = load(record);
-        if (c != null) {
-            return c;
-        }
-        ProgramCache programs = ProgramCache.openFor(device);
-        return programs == null ? null : tuneAndStore(programs, probe, device, record);
+        return c != null ? c : tuneAndStore(programs, probe, programs.context().device(), record);
     }
 
     /** Forgets the choices held in memory (tests; records on disk stay). */

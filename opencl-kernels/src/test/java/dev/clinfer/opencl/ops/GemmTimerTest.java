@@ -29,13 +29,13 @@ class GemmTimerTest {
         ClDevice d = b.devices().get(0);
         Path record = dir.resolve("gemm.txt");
         try (ClContext ctx = b.createContext(d); ProgramCache programs = new ProgramCache(ctx)) {
-            GemmConfig c = GemmTuner.resolve(d, GemmTimer::new, record);
+            GemmConfig c = GemmTuner.resolve(programs, GemmTimer::new, record);
             List<GemmConfig> blocks = GemmTuner.candidates(d).stream()
                     .map(x -> x.withPackMinM(c.packMinM())).toList();
             assertTrue(blocks.contains(c), c + " not among " + blocks);
             assertTrue(Set.of(1, GemmConfig.CPU_DEFAULT.packMinM(), Integer.MAX_VALUE).contains(c.packMinM()));
             assertEquals(c, GemmConfig.parse(Files.readString(record)));
-            assertEquals(c, GemmTuner.resolve(d, () -> {
+            assertEquals(c, GemmTuner.resolve(programs, () -> {
                 throw new AssertionError("tuned again");
             }, record));
             // trial builds stay out of the program cache

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -65,19 +66,22 @@ class GemmTunerTest {
         ClDevice d = b.devices().get(0);
         Path record = dir.resolve("gemm.txt");
         List<GemmConfig> cands = GemmTuner.candidates(d);
-        // without an open program cache on the device there is nothing to tune with
-        assertNull(GemmTuner.resolve(d, failing(), record));
         try (ClContext ctx = b.createContext(d); ProgramCache programs = new ProgramCache(ctx)) {
+            // a tuning run that fails leaves no choice and no record (the default applies, untuned)
+            assertNull(GemmTuner.resolve(programs, () -> (p, c, m, k, n) -> {
+                throw new IllegalStateException("device lost");
+            }, record));
+            assertFalse(Files.exists(record));
             List<String> calls = new ArrayList<>();
-            GemmConfig c = GemmTuner.resolve(d, scripted(Map.of(cands.get(3).encode(), 0.1), false, true, calls), record);
+            GemmConfig c = GemmTuner.resolve(programs, scripted(Map.of(cands.get(3).encode(), 0.1), false, true, calls), record);
             assertEquals(cands.get(3).withPackMinM(GemmConfig.CPU_DEFAULT.packMinM()), c);
             assertTrue(Files.isRegularFile(record));
             assertEquals(c, GemmConfig.parse(Files.readString(record)));
-            assertEquals(c, GemmTuner.resolve(d, failing(), record));
+            assertEquals(c, GemmTuner.resolve(programs, failing(), record));
             // an unreadable record is tuned again and rewritten
             Files.writeString(record, "garbage");
             calls.clear();
-            assertEquals(c, GemmTuner.resolve(d, scripted(Map.of(cands.get(3).encode(), 0.1), false, true, calls), record));
+            assertEquals(c, GemmTuner.resolve(programs, scripted(Map.of(cands.get(3).encode(), 0.1), false, true, calls), record));
             assertTrue(calls.size() > cands.size());
             assertEquals(c, GemmTuner.load(record));
         }
