@@ -6,6 +6,7 @@ import dev.clinfer.opencl.ClBindings;
 import dev.clinfer.opencl.ClContext;
 import dev.clinfer.opencl.ClDevice;
 import dev.clinfer.opencl.ClUnavailableException;
+import dev.clinfer.opencl.SignalChaining;
 import dev.clinfer.scheduler.DeviceSelector;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -79,6 +80,9 @@ public final class DevicesCommand implements Callable<Integer> {
                 + (autoChoice == null ? "   <- auto" : ""));
         out.println("        threads " + defaults.threads() + " (default; --threads N), " + rt.availableProcessors()
                 + " processors, max heap " + mb(rt.maxMemory()) + ", Java " + System.getProperty("java.version"));
+        out.println("signal chaining: " + (SignalChaining.active() ? "on (libjsig preloaded)"
+                : "off (OpenCL drivers built on LLVM, such as PoCL, can displace the JVM's signal handlers; "
+                        + "set LD_PRELOAD=" + SignalChaining.library() + ")"));
         out.println("auto takes: " + (autoChoice != null ? "OpenCL device " + autoChoice + ", " + autoWhy
                 : "the Java CPU path, because OpenCL is unavailable or no device passed the self-test"));
         if (System.getenv("CLINFER_DEVICE") != null) {

@@ -64,6 +64,13 @@ public final class Main implements Runnable {
      * @param args command line
      */
     public static void main(String[] args) {
+        var again = SignalChainingRelaunch.command(System.getenv());
+        if (again.isPresent()) {
+            var code = SignalChainingRelaunch.run(again.get());
+            if (code.isPresent()) {
+                System.exit(code.get());
+            }
+        }
         // The bundled sample draws text with Java2D; it must never need a display.
         System.setProperty("java.awt.headless", "true");
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);

@@ -5,12 +5,12 @@ import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
- * Guards program builds on PoCL, whose compiler is not safe to run from several threads of one
- * process at once, nor from several processes sharing its kernel cache (~/.cache/pocl/kcache or
- * POCL_CACHE_DIR). Seen in the soak test (one JVM, its own cache, sessions opened while others
- * build and run): a build fails with no log but "unable to rename temporary
- * '.../kcache/tempfile_*.preproc-*.cl.tmp'" on stderr, and sometimes the process dies with SIGSEGV
- * inside the compiler shortly after (PoCL issue 1480 describes the multi-process form).
+ * Guards program builds on PoCL. A build there could fail with no log but "unable to rename
+ * temporary '.../kcache/tempfile_*.preproc-*.cl.tmp'" on stderr, and the process could die with
+ * SIGSEGV shortly after. The main cause is the JVM running without signal chaining (see
+ * {@link SignalChaining}: LLVM's signal handler deletes the compiler's temporary files); PoCL's
+ * kernel cache is also not safe to share between processes (PoCL issue 1480). What remains here
+ * is cheap insurance:
  *
  * <ul>
  *   <li>On PoCL every build (create from source or binary, build, read the log) holds one
@@ -36,6 +36,7 @@ public final class ClBuildGuard {
      * @return the build's result
      */
     public static <T> T build(ClDevice device, Supplier<T> build) {
+        SignalChaining.warnIfMissing(device);
         for (int attempt = 1; ; attempt++) {
             try {
                 return attempt(device, build);
@@ -44,7 +45,7 @@ public final class ClBuildGuard {
                     throw e;
                 }
                 LOG.warning("program build on " + device + " failed without a compiler log (attempt " + attempt
-                        + " of " + ATTEMPTS + "; PoCL's kernel cache raced): retrying");
+                        + " of " + ATTEMPTS + "; its temporary files went missing): retrying");
             }
         }
     }
