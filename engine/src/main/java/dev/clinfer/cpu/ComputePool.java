@@ -4,6 +4,7 @@ import dev.clinfer.ops.RangeBody;
 
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -87,7 +88,11 @@ public final class ComputePool implements AutoCloseable {
 
         void run(ForkJoinPool pool, int helpers) {
             for (int h = 0; h < Math.min(helpers, chunks - 1); h++) {
-                pool.execute(this);
+                try {
+                    pool.execute(this);
+                } catch (RejectedExecutionException e) {
+                    break; // a pool shut down under a late request: the caller does all chunks
+                }
             }
             run();
             for (int spin = 0; done.get() < chunks; spin++) {

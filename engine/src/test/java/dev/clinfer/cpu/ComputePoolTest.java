@@ -73,4 +73,19 @@ class ComputePoolTest {
             }
         }
     }
+
+    @Test
+    void aClosedPoolLeavesTheWorkToTheCaller() {
+        ComputePool pool = new ComputePool(2);
+        pool.close();
+        AtomicIntegerArray hits = new AtomicIntegerArray(64);
+        pool.parallelFor(64, 1 << 20, (s, e) -> {
+            for (int i = s; i < e; i++) {
+                hits.incrementAndGet(i);
+            }
+        });
+        for (int i = 0; i < 64; i++) {
+            assertEquals(1, hits.get(i));
+        }
+    }
 }
