@@ -66,6 +66,8 @@ public final class Session implements AutoCloseable {
     private static final java.util.logging.Logger DEVICE_LOG = java.util.logging.Logger.getLogger("dev.clinfer.device");
     private final AtomicLong javaFailed = new AtomicLong();
     private final AtomicLong javaBusy = new AtomicLong();
+    /** Per-node times of Java-path runs (null when the session runs on a device backend). */
+    private final dev.clinfer.cpu.StepTimes javaTimes;
     private volatile long statsSince = System.nanoTime();
     private volatile ExecutorService asyncPool;
 
@@ -108,6 +110,7 @@ public final class Session implements AutoCloseable {
             boolean controlFlow = model.graph().nodes().stream().anyMatch(dev.clinfer.passes.GraphScopes::hasSubgraph);
             this.prepared = backend == null || controlFlow ? null : backend.prepare(model.graph(),
                     new dev.clinfer.cpu.JavaHostLane(interpreter, OpRegistry.defaultRegistry(), this.options.threads()));
+            this.javaTimes = prepared == null ? new dev.clinfer.cpu.StepTimes(plan) : null;
             this.deviceDescription = choice.description();
             this.javaLimiter = new dev.clinfer.spi.InFlightLimiter(List.of("java"), this.options.maxInFlight());
             Graph g = model.graph();
@@ -409,7 +412,7 @@ public final class Session implements AutoCloseable {
     private Tensor[] runJavaInSlot(Tensor[] in) {
         long t0 = System.nanoTime();
         try {
-            Tensor[] out = interpreter.run(plan, in);
+            Tensor[] out = interpreter.run(plan, in, javaTimes);
             javaRequests.incrementAndGet();
             return out;
         } catch (RuntimeException | Error e) {
@@ -453,11 +456,14 @@ public final class Session implements AutoCloseable {
     }
 
     /**
-     * @return per-node times summed over the requests so far, largest first (OpenCL sessions; the
-     *         plain Java path keeps no per-node timers and returns an empty list)
+     * @return per-node times summed over the requests so far, largest first: device times from
+     *         OpenCL events, and on the Java path each node's wall time (lane {@code java})
      */
     public List<dev.clinfer.spi.LayerProfile> profile() {
-        return prepared != null ? prepared.profile() : List.of();
+        if (prepared != null) {
+            return prepared.profile();
+        }
+        return javaTimes != null ? javaTimes.profile() : List.of();
     }
 
     /** Zeroes the counters, the per-node profile and the recorded trace (e.g. after a warm-up). */
@@ -468,6 +474,9 @@ public final class Session implements AutoCloseable {
         javaRequests.set(0);
         javaFailed.set(0);
         javaBusy.set(0);
+        if (javaTimes != null) {
+            javaTimes.reset();
+        }
         statsSince = System.nanoTime();
     }
 

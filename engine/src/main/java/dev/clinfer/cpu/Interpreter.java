@@ -37,9 +37,23 @@ public final class Interpreter {
      * @return one tensor per graph output
      */
     public Tensor[] run(ExecutionPlan plan, Tensor[] inputs) {
+        return run(plan, inputs, null);
+    }
+
+    /**
+     * Runs a plan and adds each top-level node's wall time to {@code times}.
+     *
+     * @param plan   the plan
+     * @param inputs one tensor per graph input, in graph-input order
+     * @param times  per-node timers of this plan, or null
+     * @return one tensor per graph output
+     */
+    public Tensor[] run(ExecutionPlan plan, Tensor[] inputs, StepTimes times) {
         RunMemory memory = new RunMemory(buffers);
         try {
-            Tensor[] out = new Frame(plan, null, memory).execute(inputs, null);
+            Frame top = new Frame(plan, null, memory);
+            top.times = times;
+            Tensor[] out = top.execute(inputs, null);
             for (Tensor t : out) {
                 memory.detach(t);
             }
@@ -77,6 +91,8 @@ public final class Interpreter {
         private final Frame parent;
         private final RunMemory memory;
         private Tensor[] slots;
+        /** Per-node timers (top-level frame of a timed run only). */
+        private StepTimes times;
 
         Frame(ExecutionPlan plan, Frame parent, RunMemory memory) {
             this.plan = plan;
@@ -112,8 +128,15 @@ public final class Interpreter {
                 slots[plan.inputSlots[i]] = t;
             }
             try {
-                for (ExecutionPlan.Step step : plan.steps) {
-                    runStep(step);
+                ExecutionPlan.Step[] steps = plan.steps;
+                for (int i = 0; i < steps.length; i++) {
+                    if (times == null) {
+                        runStep(steps[i]);
+                    } else {
+                        long t0 = System.nanoTime();
+                        runStep(steps[i]);
+                        times.add(i, System.nanoTime() - t0);
+                    }
                 }
                 Tensor[] out = new Tensor[plan.outputSlots.length];
                 for (int i = 0; i < out.length; i++) {

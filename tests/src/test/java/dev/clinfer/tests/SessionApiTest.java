@@ -31,6 +31,7 @@ import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -121,6 +122,34 @@ class SessionApiTest {
             } finally {
                 pool.shutdownNow();
             }
+        }
+    }
+
+    /** The Java path times every node (wall time), as the OpenCL path does from its events. */
+    @Test
+    void javaPathProfilesEveryNode() {
+        try (Session s = Session.create(model(), options())) {
+            outputs(s, randomInput(1));
+            s.resetStats();
+            outputs(s, randomInput(2));
+            outputs(s, randomInput(3));
+            List<dev.clinfer.spi.LayerProfile> p = s.profile();
+            assertFalse(p.isEmpty());
+            double percent = 0;
+            for (int i = 0; i < p.size(); i++) {
+                dev.clinfer.spi.LayerProfile l = p.get(i);
+                assertEquals("java", l.lane());
+                assertEquals(2, l.calls(), l.node());
+                assertFalse(l.node().isEmpty());
+                if (i > 0) {
+                    assertTrue(p.get(i - 1).totalNanos() >= l.totalNanos(), "largest first");
+                }
+                percent += l.percent();
+            }
+            assertEquals(100, percent, 1e-6);
+            assertTrue(p.stream().anyMatch(l -> l.op().startsWith("Conv") || l.op().startsWith("Fused")), p.toString());
+            s.resetStats();
+            assertTrue(s.profile().isEmpty());
         }
     }
 
