@@ -264,14 +264,22 @@ final class GemmVector {
                     int rows = Math.min(MR, m - i0);
                     int ao = ip * k * MR + pc * MR;
                     if (rows == MR && w == NR) {
-                        kernel8x2(kc, ap, ao, b, bo, c, cOff + i0 * ldc + j0, ldc, acc);
+                        if (acc) {
+                            kernel8x2Acc(kc, ap, ao, b, bo, c, cOff + i0 * ldc + j0, ldc);
+                        } else {
+                            kernel8x2(kc, ap, ao, b, bo, c, cOff + i0 * ldc + j0, ldc);
+                        }
                     } else if (rows == MR && w == L) {
-                        kernel8x1(kc, ap, ao, b, bo, c, cOff + i0 * ldc + j0, ldc, acc);
+                        if (acc) {
+                            kernel8x1Acc(kc, ap, ao, b, bo, c, cOff + i0 * ldc + j0, ldc);
+                        } else {
+                            kernel8x1(kc, ap, ao, b, bo, c, cOff + i0 * ldc + j0, ldc);
+                        }
                     } else {
                         if (w <= L) {
-                            kernel8x1(kc, ap, ao, b, bo, scratch, 0, NR, false);
+                            kernel8x1(kc, ap, ao, b, bo, scratch, 0, NR);
                         } else {
-                            kernel8x2(kc, ap, ao, b, bo, scratch, 0, NR, false);
+                            kernel8x2(kc, ap, ao, b, bo, scratch, 0, NR);
                         }
                         for (int r = 0; r < rows; r++) {
                             int cr = cOff + (i0 + r) * ldc + j0;
@@ -308,8 +316,13 @@ final class GemmVector {
         }
     }
 
-    /** C[8 x 2L] (+)= A panel (kc x 8) * B panel (kc x NR), B read with stride NR. */
-    static void kernel8x2(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc, boolean add) {
+    /**
+     * C[8 x 2L] = A panel (kc x 8) * B panel (kc x NR), B read with stride NR. Accumulating into C
+     * is {@link #kernel8x2Acc}: with both in one method C2 sometimes ran out of inlining budget and
+     * left a few vector stores un-intrinsified (boxed), which made every GEMM of that JVM 1.5-5x
+     * slower for its whole life (seen in about one JVM in four).
+     */
+    static void kernel8x2(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc) {
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c01 = c00;
         FloatVector c10 = c00;
@@ -356,24 +369,75 @@ final class GemmVector {
             ao += MR;
             bo += NR;
         }
-        // Straight-line stores: a helper taking vectors would not all inline (node-count cutoff) and would box.
-        if (add) {
-            c00 = c00.add(FloatVector.fromArray(S, c, co));
-            c01 = c01.add(FloatVector.fromArray(S, c, co + L));
-            c10 = c10.add(FloatVector.fromArray(S, c, co + ldc));
-            c11 = c11.add(FloatVector.fromArray(S, c, co + ldc + L));
-            c20 = c20.add(FloatVector.fromArray(S, c, co + 2 * ldc));
-            c21 = c21.add(FloatVector.fromArray(S, c, co + 2 * ldc + L));
-            c30 = c30.add(FloatVector.fromArray(S, c, co + 3 * ldc));
-            c31 = c31.add(FloatVector.fromArray(S, c, co + 3 * ldc + L));
-            c40 = c40.add(FloatVector.fromArray(S, c, co + 4 * ldc));
-            c41 = c41.add(FloatVector.fromArray(S, c, co + 4 * ldc + L));
-            c50 = c50.add(FloatVector.fromArray(S, c, co + 5 * ldc));
-            c51 = c51.add(FloatVector.fromArray(S, c, co + 5 * ldc + L));
-            c60 = c60.add(FloatVector.fromArray(S, c, co + 6 * ldc));
-            c61 = c61.add(FloatVector.fromArray(S, c, co + 6 * ldc + L));
-            c70 = c70.add(FloatVector.fromArray(S, c, co + 7 * ldc));
-            c71 = c71.add(FloatVector.fromArray(S, c, co + 7 * ldc + L));
+        c00.intoArray(c, co);
+        c01.intoArray(c, co + L);
+        c10.intoArray(c, co + ldc);
+        c11.intoArray(c, co + ldc + L);
+        c20.intoArray(c, co + 2 * ldc);
+        c21.intoArray(c, co + 2 * ldc + L);
+        c30.intoArray(c, co + 3 * ldc);
+        c31.intoArray(c, co + 3 * ldc + L);
+        c40.intoArray(c, co + 4 * ldc);
+        c41.intoArray(c, co + 4 * ldc + L);
+        c50.intoArray(c, co + 5 * ldc);
+        c51.intoArray(c, co + 5 * ldc + L);
+        c60.intoArray(c, co + 6 * ldc);
+        c61.intoArray(c, co + 6 * ldc + L);
+        c70.intoArray(c, co + 7 * ldc);
+        c71.intoArray(c, co + 7 * ldc + L);
+    }
+
+    /**
+     * {@link #kernel8x2} adding its product to C: the accumulators start from C (a later k block, a
+     * residual). Loads first rather than adds at the end: fewer vector nodes, and with them C2 kept
+     * failing to intrinsify some stores now and then.
+     */
+    static void kernel8x2Acc(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc) {
+        FloatVector c00 = FloatVector.fromArray(S, c, co);
+        FloatVector c01 = FloatVector.fromArray(S, c, co + L);
+        FloatVector c10 = FloatVector.fromArray(S, c, co + ldc);
+        FloatVector c11 = FloatVector.fromArray(S, c, co + ldc + L);
+        FloatVector c20 = FloatVector.fromArray(S, c, co + 2 * ldc);
+        FloatVector c21 = FloatVector.fromArray(S, c, co + 2 * ldc + L);
+        FloatVector c30 = FloatVector.fromArray(S, c, co + 3 * ldc);
+        FloatVector c31 = FloatVector.fromArray(S, c, co + 3 * ldc + L);
+        FloatVector c40 = FloatVector.fromArray(S, c, co + 4 * ldc);
+        FloatVector c41 = FloatVector.fromArray(S, c, co + 4 * ldc + L);
+        FloatVector c50 = FloatVector.fromArray(S, c, co + 5 * ldc);
+        FloatVector c51 = FloatVector.fromArray(S, c, co + 5 * ldc + L);
+        FloatVector c60 = FloatVector.fromArray(S, c, co + 6 * ldc);
+        FloatVector c61 = FloatVector.fromArray(S, c, co + 6 * ldc + L);
+        FloatVector c70 = FloatVector.fromArray(S, c, co + 7 * ldc);
+        FloatVector c71 = FloatVector.fromArray(S, c, co + 7 * ldc + L);
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bo);
+            FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
+            FloatVector x = FloatVector.broadcast(S, a[ao]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[ao + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[ao + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[ao + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[ao + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[ao + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, a[ao + 6]);
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, a[ao + 7]);
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
+            ao += MR;
+            bo += NR;
         }
         c00.intoArray(c, co);
         c01.intoArray(c, co + L);
@@ -393,8 +457,8 @@ final class GemmVector {
         c71.intoArray(c, co + 7 * ldc + L);
     }
 
-    /** C[8 x L] (+)= A panel * the first L columns of a B panel. */
-    static void kernel8x1(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc, boolean add) {
+    /** C[8 x L] = A panel * the first L columns of a B panel (adding: {@link #kernel8x1Acc}). */
+    static void kernel8x1(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc) {
         FloatVector c0 = FloatVector.zero(S);
         FloatVector c1 = c0;
         FloatVector c2 = c0;
@@ -416,15 +480,38 @@ final class GemmVector {
             ao += MR;
             bo += NR;
         }
-        if (add) {
-            c0 = c0.add(FloatVector.fromArray(S, c, co));
-            c1 = c1.add(FloatVector.fromArray(S, c, co + ldc));
-            c2 = c2.add(FloatVector.fromArray(S, c, co + 2 * ldc));
-            c3 = c3.add(FloatVector.fromArray(S, c, co + 3 * ldc));
-            c4 = c4.add(FloatVector.fromArray(S, c, co + 4 * ldc));
-            c5 = c5.add(FloatVector.fromArray(S, c, co + 5 * ldc));
-            c6 = c6.add(FloatVector.fromArray(S, c, co + 6 * ldc));
-            c7 = c7.add(FloatVector.fromArray(S, c, co + 7 * ldc));
+        c0.intoArray(c, co);
+        c1.intoArray(c, co + ldc);
+        c2.intoArray(c, co + 2 * ldc);
+        c3.intoArray(c, co + 3 * ldc);
+        c4.intoArray(c, co + 4 * ldc);
+        c5.intoArray(c, co + 5 * ldc);
+        c6.intoArray(c, co + 6 * ldc);
+        c7.intoArray(c, co + 7 * ldc);
+    }
+
+    /** {@link #kernel8x1} adding its product to C (the accumulators start from C). */
+    static void kernel8x1Acc(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc) {
+        FloatVector c0 = FloatVector.fromArray(S, c, co);
+        FloatVector c1 = FloatVector.fromArray(S, c, co + ldc);
+        FloatVector c2 = FloatVector.fromArray(S, c, co + 2 * ldc);
+        FloatVector c3 = FloatVector.fromArray(S, c, co + 3 * ldc);
+        FloatVector c4 = FloatVector.fromArray(S, c, co + 4 * ldc);
+        FloatVector c5 = FloatVector.fromArray(S, c, co + 5 * ldc);
+        FloatVector c6 = FloatVector.fromArray(S, c, co + 6 * ldc);
+        FloatVector c7 = FloatVector.fromArray(S, c, co + 7 * ldc);
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bo);
+            c0 = FloatVector.broadcast(S, a[ao]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, a[ao + 1]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, a[ao + 2]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, a[ao + 3]).fma(b0, c3);
+            c4 = FloatVector.broadcast(S, a[ao + 4]).fma(b0, c4);
+            c5 = FloatVector.broadcast(S, a[ao + 5]).fma(b0, c5);
+            c6 = FloatVector.broadcast(S, a[ao + 6]).fma(b0, c6);
+            c7 = FloatVector.broadcast(S, a[ao + 7]).fma(b0, c7);
+            ao += MR;
+            bo += NR;
         }
         c0.intoArray(c, co);
         c1.intoArray(c, co + ldc);
