@@ -1,7 +1,6 @@
 package dev.clinfer.ops;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -21,13 +20,6 @@ import jdk.incubator.vector.VectorSpecies;
 final class ConvDepthwiseVector {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    /** Lanes 0..L/2-1 take the even lanes of a vector, the rest the odd ones. */
-    private static final VectorShuffle<Float> EVENS_FIRST = VectorShuffle.fromOp(S,
-            i -> i < L / 2 ? 2 * i : 2 * (i - L / 2) + 1);
-    /** Lanes 0..L/2-1 take the odd lanes of a vector, the rest the even ones. */
-    private static final VectorShuffle<Float> ODDS_FIRST = VectorShuffle.fromOp(S,
-            i -> i < L / 2 ? 2 * i + 1 : 2 * (i - L / 2));
-
     private ConvDepthwiseVector() {
     }
 
@@ -149,21 +141,8 @@ final class ConvDepthwiseVector {
                 if ((c0 & 1) != 0 && c0 < c1) {
                     buf[odd + (c0 >> 1)] = x[src + c0];
                 }
-                // L input columns per step: each half's L/2 values are the low lanes of a full
-                // vector store whose high lanes spill over the next step's positions. Steps stop
-                // while the spill still lands on data positions (k + L <= kB): padding must stay 0.
-                int half = L / 2;
-                int k = kA;
-                for (; k + L <= kB; k += half) {
-                    FloatVector v = FloatVector.fromArray(S, x, src + 2 * k);
-                    v.rearrange(EVENS_FIRST).intoArray(buf, dst + k);
-                    v.rearrange(ODDS_FIRST).intoArray(buf, odd + k);
-                }
-                for (; k < kB; k++) {
-                    int c = src + 2 * k;
-                    buf[dst + k] = x[c];
-                    buf[odd + k] = x[c + 1];
-                }
+                // Padding must stay 0: the split writes nothing outside [kA, kB).
+                VectorSplit.pairs(x, src, buf, dst, odd, kA, kB);
                 if ((c1 & 1) != 0 && c1 - 1 >= c0 && c1 - 1 >= 2 * kA) {
                     buf[dst + (c1 >> 1)] = x[src + c1 - 1];
                 }

@@ -1,7 +1,6 @@
 package dev.clinfer.ops;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -12,35 +11,19 @@ import jdk.incubator.vector.VectorSpecies;
 final class PoolVector {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    /** Lanes 0..L/2-1 take the even lanes of a vector, the rest the odd ones. */
-    private static final VectorShuffle<Float> EVENS_FIRST = VectorShuffle.fromOp(S,
-            i -> i < L / 2 ? 2 * i : 2 * (i - L / 2) + 1);
-    /** Lanes 0..L/2-1 take the odd lanes of a vector, the rest the even ones. */
-    private static final VectorShuffle<Float> ODDS_FIRST = VectorShuffle.fromOp(S,
-            i -> i < L / 2 ? 2 * i + 1 : 2 * (i - L / 2));
 
     private PoolVector() {
     }
 
     /**
      * {@code halves[k] = row[2k]} for {@code 2k < w} and {@code halves[half + k] = row[2k + 1]}
-     * for {@code 2k + 1 < w}. Each step splits L values with two single-vector rearranges and
-     * full stores whose high lanes the next steps overwrite; steps stop while that spill still
-     * lands on positions written later ({@code k + L <= w / 2}), and the rest runs scalar.
+     * for {@code 2k + 1 < w} (see {@link VectorSplit#pairs}).
      */
     static void deinterleave(float[] row, int w, float[] halves, int half) {
         int pairs = w >> 1;
-        int k = 0;
-        for (; k + L <= pairs; k += L / 2) {
-            FloatVector v = FloatVector.fromArray(S, row, 2 * k);
-            v.rearrange(EVENS_FIRST).intoArray(halves, k);
-            v.rearrange(ODDS_FIRST).intoArray(halves, half + k);
-        }
-        for (; 2 * k < w; k++) {
-            halves[k] = row[2 * k];
-            if (2 * k + 1 < w) {
-                halves[half + k] = row[2 * k + 1];
-            }
+        VectorSplit.pairs(row, 0, halves, 0, half, 0, pairs);
+        if ((w & 1) != 0) {
+            halves[pairs] = row[w - 1];
         }
     }
 
