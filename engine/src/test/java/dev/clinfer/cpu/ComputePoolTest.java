@@ -62,15 +62,7 @@ class ComputePoolTest {
                     }));
             assertSame(boom, got);
             // the pool keeps working
-            AtomicIntegerArray hits = new AtomicIntegerArray(64);
-            pool.parallelFor(64, 1 << 20, (s, e) -> {
-                for (int i = s; i < e; i++) {
-                    hits.incrementAndGet(i);
-                }
-            });
-            for (int i = 0; i < 64; i++) {
-                assertEquals(1, hits.get(i));
-            }
+            assertEachIndexOnce(pool, 64);
         }
     }
 
@@ -78,14 +70,19 @@ class ComputePoolTest {
     void aClosedPoolLeavesTheWorkToTheCaller() {
         ComputePool pool = new ComputePool(2);
         pool.close();
-        AtomicIntegerArray hits = new AtomicIntegerArray(64);
-        pool.parallelFor(64, 1 << 20, (s, e) -> {
+        assertEachIndexOnce(pool, 64);
+    }
+
+    /** One flat loop over {@code n} indices: each must be visited exactly once. */
+    private static void assertEachIndexOnce(ComputePool pool, int n) {
+        AtomicIntegerArray hits = new AtomicIntegerArray(n);
+        pool.parallelFor(n, 1 << 20, (s, e) -> {
             for (int i = s; i < e; i++) {
                 hits.incrementAndGet(i);
             }
         });
-        for (int i = 0; i < 64; i++) {
-            assertEquals(1, hits.get(i));
+        for (int i = 0; i < n; i++) {
+            assertEquals(1, hits.get(i), "index " + i);
         }
     }
 }

@@ -62,7 +62,8 @@ public final class SignalChaining {
      * @param device the device about to build or run kernels
      */
     public static void warnIfMissing(ClDevice device) {
-        if (!isPocl(device) || !missing() || !WARNED.compareAndSet(false, true)) {
+        // called on every build: the cheap tests first, the file lookup in missing() last
+        if (WARNED.get() || !isPocl(device) || !missing() || !WARNED.compareAndSet(false, true)) {
             return;
         }
         LOG.warning("PoCL compiles kernels with LLVM, whose signal handlers displace the JVM's: builds may fail"
