@@ -1,15 +1,11 @@
 package dev.clinfer.opencl.ops;
 
 import dev.clinfer.api.DataType;
-import dev.clinfer.api.Tensor;
-import dev.clinfer.ir.Attribute;
 import dev.clinfer.ir.Node;
 import dev.clinfer.opencl.ClBinding;
 import dev.clinfer.opencl.ClBindings;
-import dev.clinfer.opencl.ClBuffer;
 import dev.clinfer.opencl.ClContext;
 import dev.clinfer.opencl.ClDevice;
-import dev.clinfer.opencl.ClKernel;
 import dev.clinfer.opencl.ClQueue;
 import dev.clinfer.opencl.DeviceOp;
 import dev.clinfer.opencl.DeviceOpContext;
@@ -18,9 +14,6 @@ import dev.clinfer.opencl.ProgramCache;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Times Conv shapes through the launcher on the first device of a binding, once per strategy
@@ -53,38 +46,8 @@ public final class ConvBenchMain {
         ClBinding b = ClBindings.open("jocl", new ArrayList<>());
         ClDevice d = b.devices().get(0);
         try (ClContext context = b.createContext(d); ClQueue queue = context.createQueue(false);
-             ProgramCache programs = new ProgramCache(context)) {
-            Map<String, ClKernel> kernels = new HashMap<>();
-            List<ClBuffer> owned = new ArrayList<>();
-            DeviceOpContext ctx = new DeviceOpContext() {
-                @Override
-                public ClDevice device() {
-                    return d;
-                }
-
-                @Override
-                public DeviceTensor allocate(DataType type, long[] shape) {
-                    ClBuffer buf = context.createBuffer(Math.max(4, Tensor.elementCount(shape) * type.byteSize()));
-                    owned.add(buf);
-                    return new DeviceTensor(buf, type, shape);
-                }
-
-                @Override
-                public ClKernel kernel(String program, String options, String name) {
-                    return kernels.computeIfAbsent(program + "|" + options + "|" + name,
-                            k -> programs.get(program, options).kernel(name));
-                }
-
-                @Override
-                public void launch(ClKernel kernel, long[] global, long[] local) {
-                    queue.launch(kernel, global, local, List.of()).close();
-                }
-
-                @Override
-                public Tensor hostInput(Node node, int index) {
-                    return null;
-                }
-            };
+             ProgramCache programs = new ProgramCache(context);
+             OwningOpContext ctx = new OwningOpContext(context, programs, queue)) {
             System.out.println("device: " + d);
             for (String a : args) {
                 boolean transpose = a.startsWith("T:");
@@ -119,8 +82,7 @@ public final class ConvBenchMain {
                 }
                 ConvPlan.force = null;
             }
-            kernels.values().forEach(ClKernel::close);
-            owned.forEach(ClBuffer::close);
+            queue.finish();
         }
     }
 }

@@ -1,23 +1,16 @@
 package dev.clinfer.opencl.ops;
 
 import dev.clinfer.api.DataType;
-import dev.clinfer.api.Tensor;
 import dev.clinfer.ir.Node;
 import dev.clinfer.opencl.ClBinding;
 import dev.clinfer.opencl.ClBindings;
-import dev.clinfer.opencl.ClBuffer;
 import dev.clinfer.opencl.ClContext;
 import dev.clinfer.opencl.ClDevice;
-import dev.clinfer.opencl.ClKernel;
 import dev.clinfer.opencl.ClQueue;
-import dev.clinfer.opencl.DeviceOpContext;
 import dev.clinfer.opencl.DeviceTensor;
 import dev.clinfer.opencl.ProgramCache;
 
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Times a MatMul through the launcher on the first device of a binding (not a unit test).
@@ -38,38 +31,8 @@ public final class GemmBenchMain {
         ClBinding b = ClBindings.open(binding, new ArrayList<>());
         ClDevice d = b.devices().get(0);
         try (ClContext context = b.createContext(d); ClQueue queue = context.createQueue(false);
-             ProgramCache programs = new ProgramCache(context)) {
-            Map<String, ClKernel> kernels = new HashMap<>();
-            List<ClBuffer> owned = new ArrayList<>();
-            DeviceOpContext ctx = new DeviceOpContext() {
-                @Override
-                public ClDevice device() {
-                    return d;
-                }
-
-                @Override
-                public DeviceTensor allocate(DataType type, long[] shape) {
-                    ClBuffer buf = context.createBuffer(Math.max(4, Tensor.elementCount(shape) * type.byteSize()));
-                    owned.add(buf);
-                    return new DeviceTensor(buf, type, shape);
-                }
-
-                @Override
-                public ClKernel kernel(String program, String options, String name) {
-                    return kernels.computeIfAbsent(program + "|" + options + "|" + name,
-                            k -> programs.get(program, options).kernel(name));
-                }
-
-                @Override
-                public void launch(ClKernel kernel, long[] global, long[] local) {
-                    queue.launch(kernel, global, local, List.of()).close();
-                }
-
-                @Override
-                public Tensor hostInput(Node node, int index) {
-                    return null;
-                }
-            };
+             ProgramCache programs = new ProgramCache(context);
+             OwningOpContext ctx = new OwningOpContext(context, programs, queue)) {
             DeviceTensor x = ctx.allocate(DataType.FLOAT, new long[] {m, kd});
             DeviceTensor w = ctx.allocate(DataType.FLOAT, new long[] {kd, n});
             Node node = GemmTestNodes.node("MatMul", 13, 2, 1);
@@ -84,8 +47,7 @@ public final class GemmBenchMain {
                 double s = (System.nanoTime() - t0) / 1e9;
                 System.out.printf("%dx%dx%d: %.2f ms, %.1f GFLOP/s%n", m, kd, n, s * 1e3, 2.0 * m * kd * n / s / 1e9);
             }
-            kernels.values().forEach(ClKernel::close);
-            owned.forEach(ClBuffer::close);
+            queue.finish();
         }
     }
 }

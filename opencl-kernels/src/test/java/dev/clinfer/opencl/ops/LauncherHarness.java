@@ -13,7 +13,6 @@ import dev.clinfer.opencl.ClBuffer;
 import dev.clinfer.opencl.ClContext;
 import dev.clinfer.opencl.ClDevice;
 import dev.clinfer.opencl.ClEvent;
-import dev.clinfer.opencl.ClKernel;
 import dev.clinfer.opencl.ClQueue;
 import dev.clinfer.opencl.ClTestSupport;
 import dev.clinfer.opencl.DeviceOp;
@@ -40,8 +39,7 @@ public final class LauncherHarness implements AutoCloseable {
     private final ClContext context;
     private final ClQueue queue;
     private final ProgramCache programs;
-    private final List<ClBuffer> owned = new ArrayList<>();
-    private final Map<String, ClKernel> kernels = new HashMap<>();
+    private final OwningOpContext ctx;
     private final ComputePool pool = new ComputePool(2);
 
     /** @param binding jocl or lwjgl */
@@ -51,6 +49,7 @@ public final class LauncherHarness implements AutoCloseable {
         context = b.createContext(d);
         queue = context.createQueue(true);
         programs = new ProgramCache(context);
+        ctx = new OwningOpContext(context, programs, queue);
     }
 
     /** @param rnd source @param shape dims @return standard-normal float32 tensor */
@@ -101,35 +100,7 @@ public final class LauncherHarness implements AutoCloseable {
                 dIn[i] = upload(inputs[i]);
             }
         }
-        DeviceOpContext ctx = new DeviceOpContext() {
-            @Override
-            public ClDevice device() {
-                return context.device();
-            }
-
-            @Override
-            public DeviceTensor allocate(DataType type, long[] shape) {
-                ClBuffer b = context.createBuffer(Math.max(4, Tensor.elementCount(shape) * type.byteSize()));
-                owned.add(b);
-                return new DeviceTensor(b, type, shape);
-            }
-
-            @Override
-            public ClKernel kernel(String program, String options, String name) {
-                return kernels.computeIfAbsent(program + "|" + options + "|" + name,
-                        k -> programs.get(program, options).kernel(name));
-            }
-
-            @Override
-            public void launch(ClKernel kernel, long[] global, long[] local) {
-                queue.launch(kernel, global, local, List.of()).close();
-            }
-
-            @Override
-            public Tensor hostInput(Node n, int index) {
-                return index < inputs.length ? inputs[index] : null;
-            }
-        };
+        ctx.hostInputs(i -> i < inputs.length ? inputs[i] : null);
         DeviceTensor[] dOut = op.enqueue(node, dIn, ctx);
         Tensor[] ref = new Interpreter(pool, null).runNode(node,
                 OpRegistry.defaultRegistry().find(node.domain(), node.opType()), inputs);
@@ -145,8 +116,7 @@ public final class LauncherHarness implements AutoCloseable {
     }
 
     private DeviceTensor upload(Tensor t) {
-        ClBuffer b = context.createBuffer(Math.max(4, t.byteSize()));
-        owned.add(b);
+        ClBuffer b = ctx.own(context.createBuffer(Math.max(4, t.byteSize())));
         if (t.byteSize() > 0) {
             queue.write(b, 0, t.buffer(), true, List.of()).close();
         }
@@ -171,8 +141,7 @@ public final class LauncherHarness implements AutoCloseable {
     @Override
     public void close() {
         queue.finish();
-        kernels.values().forEach(ClKernel::close);
-        owned.forEach(ClBuffer::close);
+        ctx.close();
         programs.close();
         queue.close();
         context.close();
