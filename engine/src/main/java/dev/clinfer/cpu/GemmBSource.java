@@ -1,5 +1,7 @@
 package dev.clinfer.cpu;
 
+import java.nio.FloatBuffer;
+
 /**
  * A GEMM right-hand operand ({@code k x n}) that packs blocks of itself on demand, so a producer
  * such as im2col writes each block straight into the cache-resident buffer the micro-kernel
@@ -71,5 +73,24 @@ public interface GemmBSource {
                 }
             }
         };
+    }
+
+    /**
+     * A row-major matrix in a buffer (a float32 tensor's memory) as a source: each row of a block
+     * is read with one bulk copy into a per-thread row, then dealt out to the panels, so the tensor
+     * needs no whole-size {@code float[]} copy first.
+     *
+     * @param b    elements
+     * @param bOff index of B[0][0]
+     * @param ldb  row stride
+     * @param k    rows
+     * @param n    columns
+     * @return the source
+     */
+    static GemmBSource buffer(FloatBuffer b, int bOff, int ldb, int k, int n) {
+        if (b.hasArray()) {
+            return matrix(b.array(), b.arrayOffset() + bOff, ldb, false, k, n);
+        }
+        return new BufferBSource(b, bOff, ldb, k, n);
     }
 }

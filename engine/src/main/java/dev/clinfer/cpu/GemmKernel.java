@@ -277,15 +277,12 @@ public final class GemmKernel {
      */
     public static void multiply(GemmPackedA a, GemmBSource b, float[] c, int cOff, int ldc, boolean add,
                                 float[] rowBias, float lo, float hi, GemmEpilogue tail, ExecContext ctx) {
+        if (!hasWork(a, b)) {
+            return;
+        }
         int m = a.m();
         int n = b.n();
         int k = a.k();
-        if (b.k() != k) {
-            throw new IllegalArgumentException("packed A is " + m + "x" + k + " but B is " + b.k() + "x" + n);
-        }
-        if (m <= 0 || n <= 0) {
-            return;
-        }
         if (k > 0 && a.isVector()) {
             GemmVector.multiply(m, n, k, a.data(), null, b, c, cOff, ldc, add, rowBias, lo, hi, tail, ctx);
             return;
@@ -310,6 +307,48 @@ public final class GemmKernel {
         if (tail != null) {
             tail.apply(c, cOff, ldc, 0, m, 0, n);
         }
+    }
+
+    /**
+     * {@link #multiply(GemmPackedA, GemmBSource, float[], int, int, boolean, float[], float, float, GemmEpilogue,
+     * ExecContext)} with C in a buffer: on the vector path each finished tile goes straight into
+     * {@code sink}; elsewhere C is built in an array and stored once.
+     *
+     * @param a       packed A ({@code m x k})
+     * @param b       B source ({@code k x n})
+     * @param sink    where C goes (and what it starts from, when it has an addend)
+     * @param rowBias per-row bias ({@code m} values), or null
+     * @param lo      lower clamp ({@code Float.NEGATIVE_INFINITY} for none)
+     * @param hi      upper clamp ({@code Float.POSITIVE_INFINITY} for none)
+     * @param tail    further epilogue, or null
+     * @param ctx     pool, or null
+     */
+    public static void multiply(GemmPackedA a, GemmBSource b, GemmSink sink, float[] rowBias, float lo, float hi,
+                                GemmEpilogue tail, ExecContext ctx) {
+        if (!hasWork(a, b)) {
+            return;
+        }
+        int m = a.m();
+        int n = b.n();
+        int k = a.k();
+        if (k > 0 && a.isVector()) {
+            GemmVector.multiply(m, n, k, a.data(), null, b, null, 0, n, sink, false, rowBias, lo, hi, tail, ctx);
+            return;
+        }
+        float[] c = new float[m * n];
+        if (sink.adds()) {
+            sink.load(0, m, 0, n, c, 0, n);
+        }
+        multiply(a, b, c, 0, n, sink.adds(), rowBias, lo, hi, tail, ctx);
+        sink.store(0, m, 0, n, c, 0, n);
+    }
+
+    /** @return whether C has elements; throws when A's depth is not B's */
+    private static boolean hasWork(GemmPackedA a, GemmBSource b) {
+        if (b.k() != a.k()) {
+            throw new IllegalArgumentException("packed A is " + a.m() + "x" + a.k() + " but B is " + b.k() + "x" + b.n());
+        }
+        return a.m() > 0 && b.n() > 0;
     }
 
     private static void epilogue(int m, int n, float[] c, int cOff, int ldc, float[] rowBias, float lo, float hi) {

@@ -172,6 +172,18 @@ final class GemmVector {
      */
     static void multiply(int m, int n, int k, float[] ap, float[] bp, GemmBSource src, float[] c, int cOff, int ldc,
                          boolean add, float[] rowBias, float lo, float hi, GemmEpilogue tail, ExecContext ctx) {
+        multiply(m, n, k, ap, bp, src, c, cOff, ldc, null, add, rowBias, lo, hi, tail, ctx);
+    }
+
+    /**
+     * {@link #multiply(int, int, int, float[], float[], GemmBSource, float[], int, int, boolean, float[], float,
+     * float, GemmEpilogue, ExecContext)} with C in {@code sink} when it is not null (then {@code c},
+     * {@code cOff}, {@code ldc} and {@code add} are not used): each tile is computed in a per-thread
+     * array, finished there and stored.
+     */
+    static void multiply(int m, int n, int k, float[] ap, float[] bp, GemmBSource src, float[] c, int cOff, int ldc,
+                         GemmSink sink, boolean add, float[] rowBias, float lo, float hi, GemmEpilogue tail,
+                         ExecContext ctx) {
         int rowPanels = (m + MR - 1) / MR;
         int colPanels = (n + NR - 1) / NR;
         int threads = ctx == null ? 1 : ctx.threads();
@@ -194,9 +206,13 @@ final class GemmVector {
         final int colTiles = ceilDiv(colPanels, ncp);
         final int tiles = rowTiles * colTiles;
         final boolean epi = rowBias != null || lo != Float.NEGATIVE_INFINITY || hi != Float.POSITIVE_INFINITY;
+        final boolean accumulate = sink != null ? sink.adds() : add;
         RangeBody body = (t0, t1) -> {
             float[] scratch = new float[MR * NR];
-            float[] block = bp != null ? null : takeBlock(Math.min(KC, k) * ncp * NR);
+            float[] block = bp != null ? null : takeBlock(SPARE_BLOCK, Math.min(KC, k) * ncp * NR);
+            // With a sink, C of one tile lives in this array, indexed as if it were all of C.
+            int ldt = Math.min(n, ncp * NR);
+            float[] tileC = sink == null ? c : takeBlock(SPARE_TILE, Math.min(m, mcp * MR) * ldt);
             for (int t = t0; t < t1; t++) {
                 int rt = t % rowTiles;
                 int ct = t / rowTiles;
@@ -204,17 +220,35 @@ final class GemmVector {
                 int ip1 = Math.min(rowPanels, ip0 + mcp);
                 int jp0 = ct * ncp;
                 int jp1 = Math.min(colPanels, jp0 + ncp);
-                tile(m, n, k, ip0, ip1, jp0, jp1, ap, bp, src, block, c, cOff, ldc, add, scratch);
+                int i0 = ip0 * MR;
+                int i1 = Math.min(m, ip1 * MR);
+                int j0 = jp0 * NR;
+                int j1 = Math.min(n, jp1 * NR);
+                int tOff = cOff;
+                int tLd = ldc;
+                if (sink != null) {
+                    tLd = ldt;
+                    tOff = -(i0 * ldt + j0);
+                    if (accumulate) {
+                        sink.load(i0, i1, j0, j1, tileC, tOff, tLd);
+                    }
+                }
+                tile(m, n, k, ip0, ip1, jp0, jp1, ap, bp, src, block, tileC, tOff, tLd, accumulate, scratch);
                 if (epi) {
-                    epilogue(ip0 * MR, Math.min(m, ip1 * MR), jp0 * NR, Math.min(n, jp1 * NR), c, cOff, ldc,
-                            rowBias, lo, hi);
+                    epilogue(i0, i1, j0, j1, tileC, tOff, tLd, rowBias, lo, hi);
                 }
                 if (tail != null) {
-                    tail.apply(c, cOff, ldc, ip0 * MR, Math.min(m, ip1 * MR), jp0 * NR, Math.min(n, jp1 * NR));
+                    tail.apply(tileC, tOff, tLd, i0, i1, j0, j1);
+                }
+                if (sink != null) {
+                    sink.store(i0, i1, j0, j1, tileC, tOff, tLd);
                 }
             }
             if (block != null) {
                 SPARE_BLOCK.set(block);
+            }
+            if (sink != null) {
+                SPARE_TILE.set(tileC);
             }
         };
         if (ctx == null || tiles == 1) {
@@ -226,11 +260,13 @@ final class GemmVector {
 
     /** One spare B block per thread (emptied while in use, so a nested GEMM gets its own). */
     private static final ThreadLocal<float[]> SPARE_BLOCK = new ThreadLocal<>();
+    /** One spare C tile per thread for GEMMs into a {@link GemmSink}, kept the same way. */
+    private static final ThreadLocal<float[]> SPARE_TILE = new ThreadLocal<>();
 
-    private static float[] takeBlock(int size) {
-        float[] b = SPARE_BLOCK.get();
+    private static float[] takeBlock(ThreadLocal<float[]> spare, int size) {
+        float[] b = spare.get();
         if (b != null && b.length >= size) {
-            SPARE_BLOCK.set(null);
+            spare.set(null);
             return b;
         }
         return new float[size];

@@ -1,6 +1,8 @@
 package dev.clinfer.ops;
 
 import jdk.incubator.vector.FloatVector;
+
+import java.nio.FloatBuffer;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -64,52 +66,74 @@ final class ConvDepthwiseVector {
      * @param x    input
      * @param w    weights {@code [m, 1, kh, kw]}
      * @param bias per output channel, or null
-     * @param lo   lower clamp
-     * @param hi   upper clamp
+     * @param ep   what follows the bias; a residual and other activations run on each finished
+     *             plane while it is in cache
      * @param y    output
      * @param ctx  pool
      */
-    static void run(ConvGeometry g, float[] x, float[] w, float[] bias, float lo, float hi, float[] y,
+    static void run(ConvGeometry g, FloatBuffer x, float[] w, float[] bias, ConvEpilogue ep, FloatBuffer y,
                     ExecContext ctx) {
         Layout lay = new Layout(g);
+        // With a residual the clamp must wait for the sum: the kernels then clamp nothing.
+        float lo = ep.sum == null ? ep.lo : Float.NEGATIVE_INFINITY;
+        float hi = ep.sum == null ? ep.hi : Float.POSITIVE_INFINITY;
+        ConvEpilogue after = ep.sum != null ? ep
+                : ep.act.kind() != FusedActivation.Kind.NONE ? new ConvEpilogue(ep.act, null) : null;
         ctx.parallelFor(g.n * g.m, 2L * g.outSize * g.kernelSize, (s, e) -> {
             float[] buf = new float[lay.rows * lay.rowWidth + L];
             float[] wide = new float[g.out[0] * lay.wideStride + L];
+            // Input rows go straight from x into buf; the output plane is staged here when y
+            // is a tensor's direct memory (written with one bulk copy while in cache).
+            float[] row = new float[g.in[1]];
+            float[] yPlane = y.hasArray() ? null : new float[g.outSize];
+            float[] tmp = ep.sum == null ? null : new float[g.outSize];
             for (int p = s; p < e; p++) {
                 int img = p / g.m;
                 int oc = p % g.m;
                 int ch = oc / g.mg;
-                fillPadded(g, lay, x, (img * g.c + ch) * g.inSize, buf);
-                float b = bias == null ? 0f : bias[oc];
-                int wOff = oc * g.kernelSize;
-                if (g.strides[1] == 1 && g.strides[0] == 1 && g.kernel[0] == 3 && g.kernel[1] == 3 && g.out[1] >= L) {
-                    rows1x3x3(g, lay, buf, w, wOff, b, lo, hi, y, p * g.outSize);
-                } else if (g.strides[1] == 1) {
-                    if (g.kernel[0] == 3 && g.kernel[1] == 3 && g.strides[0] == 1) {
-                        // Clamped in the tap loop, so the copy clamps nothing.
-                        flat3x3(g.out[0] * lay.rowWidth, lay.rowWidth, buf, w, wOff, b, lo, hi, wide);
-                        copyOut(g, lay.wideStride, wide, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, y,
-                                p * g.outSize);
-                    } else {
-                        flatAny(g, lay, buf, w, wOff, b, wide);
-                        copyOut(g, lay.wideStride, wide, lo, hi, y, p * g.outSize);
-                    }
-                } else if (g.out[1] < L) {
-                    rows2Narrow(g, lay, buf, w, wOff, b, wide);
-                    copyOut(g, lay.wideStride, wide, lo, hi, y, p * g.outSize);
-                } else {
-                    rows2(g, lay, buf, w, wOff, b, lo, hi, y, p * g.outSize);
+                fillPadded(g, lay, x, (img * g.c + ch) * g.inSize, row, buf);
+                float[] ya = yPlane == null ? y.array() : yPlane;
+                int yo = yPlane == null ? y.arrayOffset() + p * g.outSize : 0;
+                plane(g, lay, buf, w, oc * g.kernelSize, bias == null ? 0f : bias[oc], lo, hi, wide, ya, yo);
+                if (after != null) {
+                    after.apply(ya, yo, g.outSize, p * g.outSize, tmp);
+                }
+                if (yPlane != null) {
+                    y.put(p * g.outSize, yPlane, 0, g.outSize);
                 }
             }
         });
     }
 
+    /** One output plane from the padded input plane in {@code buf}. */
+    private static void plane(ConvGeometry g, Layout lay, float[] buf, float[] w, int wOff, float b, float lo,
+                              float hi, float[] wide, float[] y, int yo) {
+        if (g.strides[1] == 1 && g.strides[0] == 1 && g.kernel[0] == 3 && g.kernel[1] == 3 && g.out[1] >= L) {
+            rows3x3(g, lay, buf, w, wOff, b, lo, hi, y, yo);
+        } else if (g.strides[1] == 1) {
+            if (g.kernel[0] == 3 && g.kernel[1] == 3 && g.strides[0] == 1) {
+                // Clamped in the tap loop, so the copy clamps nothing.
+                flat3x3(g.out[0] * lay.rowWidth, lay.rowWidth, buf, w, wOff, b, lo, hi, wide);
+                copyOut(g, lay.wideStride, wide, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, y, yo);
+            } else {
+                flatAny(g, lay, buf, w, wOff, b, wide);
+                copyOut(g, lay.wideStride, wide, lo, hi, y, yo);
+            }
+        } else if (g.out[1] < L) {
+            rows2Narrow(g, lay, buf, w, wOff, b, wide);
+            copyOut(g, lay.wideStride, wide, lo, hi, y, yo);
+        } else {
+            rows2(g, lay, buf, w, wOff, b, lo, hi, y, yo);
+        }
+    }
+
     /**
      * Copies one input plane into {@code buf}: input row {@code iy} becomes buffer row
      * {@code iy + padTop}, shifted right by the left padding, zeros elsewhere; for stride 2,
-     * buffer column {@code c} of a row is stored at {@code (c % 2) * phaseWidth + c / 2}.
+     * buffer column {@code c} of a row is stored at {@code (c % 2) * phaseWidth + c / 2} (the row
+     * is read into {@code row} first and split from there).
      */
-    private static void fillPadded(ConvGeometry g, Layout lay, float[] x, int xPlane, float[] buf) {
+    private static void fillPadded(ConvGeometry g, Layout lay, FloatBuffer x, int xPlane, float[] row, float[] buf) {
         int h = g.in[0];
         int wd = g.in[1];
         int sw = g.strides[1];
@@ -126,26 +150,27 @@ final class ConvDepthwiseVector {
             if (r >= lay.rows - 1) {
                 break;
             }
-            int src = xPlane + iy * wd - padLeft;
             int dst = r * rowWidth;
             if (sw == 1) {
                 if (c1 > c0) {
-                    System.arraycopy(x, src + c0, buf, dst + c0, c1 - c0);
+                    x.get(xPlane + iy * wd + c0 - padLeft, buf, dst + c0, c1 - c0);
                 }
-            } else {
-                // Even columns to the first half, odd to the second: one loop over column pairs
-                // (2k, 2k + 1) reading x contiguously, with a lone odd first / even last column.
-                int odd = dst + lay.phaseWidth;
-                int kA = (c0 + 1) >> 1;
-                int kB = c1 >> 1;
-                if ((c0 & 1) != 0 && c0 < c1) {
-                    buf[odd + (c0 >> 1)] = x[src + c0];
-                }
-                // Padding must stay 0: the split writes nothing outside [kA, kB).
-                VectorSplit.pairs(x, src, buf, dst, odd, kA, kB);
-                if ((c1 & 1) != 0 && c1 - 1 >= c0 && c1 - 1 >= 2 * kA) {
-                    buf[dst + (c1 >> 1)] = x[src + c1 - 1];
-                }
+                continue;
+            }
+            x.get(xPlane + iy * wd, row, 0, wd);
+            int src = -padLeft;
+            // Even columns to the first half, odd to the second: one loop over column pairs
+            // (2k, 2k + 1) reading the row contiguously, with a lone odd first / even last column.
+            int odd = dst + lay.phaseWidth;
+            int kA = (c0 + 1) >> 1;
+            int kB = c1 >> 1;
+            if ((c0 & 1) != 0 && c0 < c1) {
+                buf[odd + (c0 >> 1)] = row[src + c0];
+            }
+            // Padding must stay 0: the split writes nothing outside [kA, kB).
+            VectorSplit.pairs(row, src, buf, dst, odd, kA, kB);
+            if ((c1 & 1) != 0 && c1 - 1 >= c0 && c1 - 1 >= 2 * kA) {
+                buf[dst + (c1 >> 1)] = row[src + c1 - 1];
             }
         }
     }
@@ -188,48 +213,6 @@ final class ConvDepthwiseVector {
             s = FloatVector.fromArray(S, buf, t + r2 + 1).fma(v7, s);
             s = FloatVector.fromArray(S, buf, t + r2 + 2).fma(v8, s);
             s.max(vlo).min(vhi).intoArray(wide, t);
-        }
-    }
-
-    /**
-     * Stride-1 3x3 for rows of at least one vector, row by row straight into the output with the
-     * clamp (no intermediate plane); the last vector of a row overlaps the one before it.
-     */
-    private static void rows1x3x3(ConvGeometry g, Layout lay, float[] buf, float[] w, int wOff, float bias,
-                                  float lo, float hi, float[] y, int yPlane) {
-        int oh = g.out[0];
-        int ow = g.out[1];
-        int rw = lay.rowWidth;
-        FloatVector v0 = FloatVector.broadcast(S, w[wOff]);
-        FloatVector v1 = FloatVector.broadcast(S, w[wOff + 1]);
-        FloatVector v2 = FloatVector.broadcast(S, w[wOff + 2]);
-        FloatVector v3 = FloatVector.broadcast(S, w[wOff + 3]);
-        FloatVector v4 = FloatVector.broadcast(S, w[wOff + 4]);
-        FloatVector v5 = FloatVector.broadcast(S, w[wOff + 5]);
-        FloatVector v6 = FloatVector.broadcast(S, w[wOff + 6]);
-        FloatVector v7 = FloatVector.broadcast(S, w[wOff + 7]);
-        FloatVector v8 = FloatVector.broadcast(S, w[wOff + 8]);
-        FloatVector vb = FloatVector.broadcast(S, bias);
-        FloatVector vlo = FloatVector.broadcast(S, lo);
-        FloatVector vhi = FloatVector.broadcast(S, hi);
-        for (int oy = 0; oy < oh; oy++) {
-            int r0 = oy * rw;
-            int r1 = r0 + rw;
-            int r2 = r1 + rw;
-            int yRow = yPlane + oy * ow;
-            for (int ox = 0; ox < ow; ox += L) {
-                int o = Math.min(ox, ow - L);
-                FloatVector s = FloatVector.fromArray(S, buf, r0 + o).fma(v0, vb);
-                s = FloatVector.fromArray(S, buf, r0 + o + 1).fma(v1, s);
-                s = FloatVector.fromArray(S, buf, r0 + o + 2).fma(v2, s);
-                s = FloatVector.fromArray(S, buf, r1 + o).fma(v3, s);
-                s = FloatVector.fromArray(S, buf, r1 + o + 1).fma(v4, s);
-                s = FloatVector.fromArray(S, buf, r1 + o + 2).fma(v5, s);
-                s = FloatVector.fromArray(S, buf, r2 + o).fma(v6, s);
-                s = FloatVector.fromArray(S, buf, r2 + o + 1).fma(v7, s);
-                s = FloatVector.fromArray(S, buf, r2 + o + 2).fma(v8, s);
-                s.max(vlo).min(vhi).intoArray(y, yRow + o);
-            }
         }
     }
 
@@ -289,7 +272,7 @@ final class ConvDepthwiseVector {
     private static void rows2(ConvGeometry g, Layout lay, float[] buf, float[] w, int wOff, float bias, float lo,
                               float hi, float[] y, int yPlane) {
         if (g.kernel[0] == 3 && g.kernel[1] == 3) {
-            rows2x3x3(g, lay, buf, w, wOff, bias, lo, hi, y, yPlane);
+            rows3x3(g, lay, buf, w, wOff, bias, lo, hi, y, yPlane);
             return;
         }
         int oh = g.out[0];
@@ -410,14 +393,21 @@ final class ConvDepthwiseVector {
         }
     }
 
-    /** {@link #rows2} for 3x3 in straight-line code (taps 0 and 2 read the even half, tap 1 the odd). */
-    private static void rows2x3x3(ConvGeometry g, Layout lay, float[] buf, float[] w, int wOff, float bias,
-                                  float lo, float hi, float[] y, int yPlane) {
+    /**
+     * 3x3 for rows of at least one vector, straight into the output with the clamp (no
+     * intermediate plane); the last vector of a row overlaps the one before it. Tap column
+     * {@code kx} of a row sits at {@code + col[kx]}: 0, 1, 2 for stride 1; for stride 2 the even
+     * half at 0 and 1 and the odd half at {@code phaseWidth}. Two output rows per step keep two
+     * independent FMA chains in flight (one chain of nine is latency-bound).
+     */
+    private static void rows3x3(ConvGeometry g, Layout lay, float[] buf, float[] w, int wOff, float bias,
+                                float lo, float hi, float[] y, int yPlane) {
         int oh = g.out[0];
         int ow = g.out[1];
-        int sh = g.strides[0];
         int rw = lay.rowWidth;
-        int odd = lay.phaseWidth;
+        int step = g.strides[0] * rw;
+        int c1 = g.strides[1] == 1 ? 1 : lay.phaseWidth;
+        int c2 = g.strides[1] == 1 ? 2 : 1;
         FloatVector v0 = FloatVector.broadcast(S, w[wOff]);
         FloatVector v1 = FloatVector.broadcast(S, w[wOff + 1]);
         FloatVector v2 = FloatVector.broadcast(S, w[wOff + 2]);
@@ -430,23 +420,52 @@ final class ConvDepthwiseVector {
         FloatVector vb = FloatVector.broadcast(S, bias);
         FloatVector vlo = FloatVector.broadcast(S, lo);
         FloatVector vhi = FloatVector.broadcast(S, hi);
-        for (int oy = 0; oy < oh; oy++) {
-            int r0 = oy * sh * rw;
-            int r1 = r0 + rw;
-            int r2 = r1 + rw;
-            int yRow = yPlane + oy * ow;
+        int oy = 0;
+        for (; oy + 2 <= oh; oy += 2) {
+            int a = oy * step;
+            int b = a + step;
+            int yA = yPlane + oy * ow;
             for (int ox = 0; ox < ow; ox += L) {
                 int o = Math.min(ox, ow - L);
-                FloatVector s = FloatVector.fromArray(S, buf, r0 + o).fma(v0, vb);
-                s = FloatVector.fromArray(S, buf, r0 + odd + o).fma(v1, s);
-                s = FloatVector.fromArray(S, buf, r0 + o + 1).fma(v2, s);
-                s = FloatVector.fromArray(S, buf, r1 + o).fma(v3, s);
-                s = FloatVector.fromArray(S, buf, r1 + odd + o).fma(v4, s);
-                s = FloatVector.fromArray(S, buf, r1 + o + 1).fma(v5, s);
-                s = FloatVector.fromArray(S, buf, r2 + o).fma(v6, s);
-                s = FloatVector.fromArray(S, buf, r2 + odd + o).fma(v7, s);
-                s = FloatVector.fromArray(S, buf, r2 + o + 1).fma(v8, s);
-                s.max(vlo).min(vhi).intoArray(y, yRow + o);
+                int a0 = a + o;
+                int b0 = b + o;
+                FloatVector s = FloatVector.fromArray(S, buf, a0).fma(v0, vb);
+                FloatVector t = FloatVector.fromArray(S, buf, b0).fma(v0, vb);
+                s = FloatVector.fromArray(S, buf, a0 + c1).fma(v1, s);
+                t = FloatVector.fromArray(S, buf, b0 + c1).fma(v1, t);
+                s = FloatVector.fromArray(S, buf, a0 + c2).fma(v2, s);
+                t = FloatVector.fromArray(S, buf, b0 + c2).fma(v2, t);
+                s = FloatVector.fromArray(S, buf, a0 + rw).fma(v3, s);
+                t = FloatVector.fromArray(S, buf, b0 + rw).fma(v3, t);
+                s = FloatVector.fromArray(S, buf, a0 + rw + c1).fma(v4, s);
+                t = FloatVector.fromArray(S, buf, b0 + rw + c1).fma(v4, t);
+                s = FloatVector.fromArray(S, buf, a0 + rw + c2).fma(v5, s);
+                t = FloatVector.fromArray(S, buf, b0 + rw + c2).fma(v5, t);
+                s = FloatVector.fromArray(S, buf, a0 + 2 * rw).fma(v6, s);
+                t = FloatVector.fromArray(S, buf, b0 + 2 * rw).fma(v6, t);
+                s = FloatVector.fromArray(S, buf, a0 + 2 * rw + c1).fma(v7, s);
+                t = FloatVector.fromArray(S, buf, b0 + 2 * rw + c1).fma(v7, t);
+                s = FloatVector.fromArray(S, buf, a0 + 2 * rw + c2).fma(v8, s);
+                t = FloatVector.fromArray(S, buf, b0 + 2 * rw + c2).fma(v8, t);
+                s.max(vlo).min(vhi).intoArray(y, yA + o);
+                t.max(vlo).min(vhi).intoArray(y, yA + ow + o);
+            }
+        }
+        for (; oy < oh; oy++) {
+            int a = oy * step;
+            int yA = yPlane + oy * ow;
+            for (int ox = 0; ox < ow; ox += L) {
+                int a0 = a + Math.min(ox, ow - L);
+                FloatVector s = FloatVector.fromArray(S, buf, a0).fma(v0, vb);
+                s = FloatVector.fromArray(S, buf, a0 + c1).fma(v1, s);
+                s = FloatVector.fromArray(S, buf, a0 + c2).fma(v2, s);
+                s = FloatVector.fromArray(S, buf, a0 + rw).fma(v3, s);
+                s = FloatVector.fromArray(S, buf, a0 + rw + c1).fma(v4, s);
+                s = FloatVector.fromArray(S, buf, a0 + rw + c2).fma(v5, s);
+                s = FloatVector.fromArray(S, buf, a0 + 2 * rw).fma(v6, s);
+                s = FloatVector.fromArray(S, buf, a0 + 2 * rw + c1).fma(v7, s);
+                s = FloatVector.fromArray(S, buf, a0 + 2 * rw + c2).fma(v8, s);
+                s.max(vlo).min(vhi).intoArray(y, yA + Math.min(ox, ow - L));
             }
         }
     }

@@ -54,6 +54,11 @@ final class ConvEpilogue {
         };
     }
 
+    /** @return whether there is nothing to do */
+    boolean isEmpty() {
+        return sum == null && !clamps() && act.kind() == FusedActivation.Kind.NONE;
+    }
+
     /**
      * The whole epilogue on {@code y[0, n)} where the kernel did none of it (no bias left to add):
      * {@code act(clamp(y + sum))}, in parallel blocks.
@@ -63,8 +68,7 @@ final class ConvEpilogue {
      * @param ctx pool
      */
     void applyAll(float[] y, int n, ExecContext ctx) {
-        boolean clamp = clamps();
-        if (sum == null && !clamp && act.kind() == FusedActivation.Kind.NONE) {
+        if (isEmpty()) {
             return;
         }
         int block = 1 << 14;
@@ -73,20 +77,33 @@ final class ConvEpilogue {
             float[] tmp = sum == null ? null : new float[block];
             for (int b = s; b < e; b++) {
                 int from = b * block;
-                int len = Math.min(block, n - from);
-                if (tmp != null) {
-                    sum.get(from, tmp, 0, len);
-                    for (int i = 0; i < len; i++) {
-                        y[from + i] += tmp[i];
-                    }
-                }
-                if (clamp) {
-                    for (int i = from; i < from + len; i++) {
-                        y[i] = Math.min(hi, Math.max(lo, y[i]));
-                    }
-                }
-                act.apply(y, from, from + len);
+                apply(y, from, Math.min(block, n - from), from, tmp);
             }
         });
+    }
+
+    /**
+     * {@code act(clamp(y + sum))} on {@code y[off, off + len)}, which holds output elements
+     * {@code [from, from + len)}.
+     *
+     * @param y    values
+     * @param off  first value
+     * @param len  value count
+     * @param from index of the first value in the output (and in {@link #sum})
+     * @param tmp  at least {@code len} floats when there is a sum, else unused
+     */
+    void apply(float[] y, int off, int len, int from, float[] tmp) {
+        if (sum != null) {
+            sum.get(from, tmp, 0, len);
+            for (int i = 0; i < len; i++) {
+                y[off + i] += tmp[i];
+            }
+        }
+        if (clamps()) {
+            for (int i = off; i < off + len; i++) {
+                y[i] = Math.min(hi, Math.max(lo, y[i]));
+            }
+        }
+        act.apply(y, off, off + len);
     }
 }

@@ -5,8 +5,10 @@ import dev.clinfer.cpu.GemmKernel;
 import dev.clinfer.cpu.GemmPackedA;
 import dev.clinfer.cpu.GemmBSource;
 import dev.clinfer.cpu.GemmEpilogue;
+import dev.clinfer.cpu.GemmSink;
 import dev.clinfer.cpu.GemmWeightCache;
 
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.List;
 
@@ -27,14 +29,14 @@ final class ConvFloat {
 
     /**
      * @param g    geometry
-     * @param x    input {@code [n, c, in...]}
+     * @param x    input {@code [n, c, in...]} (a tensor's buffer, or a wrapped array)
      * @param w    weights {@code [m, cg, k...]} (float32, float16 or bfloat16)
      * @param bias per output channel, or null
      * @param ep   what follows the bias (residual sum, clamp, activation)
      * @param y    output {@code [n, m, out...]}; every element is written
      * @param ctx  pool
      */
-    static void run(ConvGeometry g, float[] x, Tensor w, float[] bias, ConvEpilogue ep, float[] y,
+    static void run(ConvGeometry g, FloatBuffer x, Tensor w, float[] bias, ConvEpilogue ep, FloatBuffer y,
                     ExecContext ctx) {
         if (g.outSize == 0 || g.n == 0 || g.m == 0) {
             return;
@@ -42,26 +44,27 @@ final class ConvFloat {
         int total = g.n * g.m * g.outSize;
         if (g.dims == 2 && g.cg == 1 && g.group == g.c) {
             float[] wf = GemmWeightCache.get(w, "f32", w.numel(), w::toFloatArray);
+            if (GemmKernel.VECTOR && ConvDepthwiseVector.supports(g)) {
+                ConvDepthwiseVector.run(g, x, wf, bias, ep, y, ctx);
+                return;
+            }
             // With a residual the clamp must wait for the sum: the kernel then clamps nothing.
             float lo = ep.sum == null ? ep.lo : Float.NEGATIVE_INFINITY;
             float hi = ep.sum == null ? ep.hi : Float.POSITIVE_INFINITY;
-            if (GemmKernel.VECTOR && ConvDepthwiseVector.supports(g)) {
-                ConvDepthwiseVector.run(g, x, wf, bias, lo, hi, y, ctx);
-            } else {
-                ConvDepthwise.run(g, x, wf, bias, lo, hi, y, ctx);
-            }
+            float[] ya = y.hasArray() ? y.array() : FloatScratch.convOutput(total);
+            ConvDepthwise.run(g, FloatScratch.convInput(x, g.n * g.c * g.inSize), wf, bias, lo, hi, ya, ctx);
             if (ep.sum != null) {
-                ep.applyAll(y, total, ctx);
+                ep.applyAll(ya, total, ctx);
             } else if (ep.act.kind() != FusedActivation.Kind.NONE) {
-                new ConvEpilogue(ep.act, null).applyAll(y, total, ctx);
+                new ConvEpilogue(ep.act, null).applyAll(ya, total, ctx);
+            }
+            if (!y.hasArray()) {
+                y.put(0, ya, 0, total);
             }
             return;
         }
-        boolean add = ep.sum != null;
-        if (add) {
-            // The GEMM accumulates onto the residual: Y = sum + W * cols, then bias and activation.
-            ep.sum.get(0, y, 0, total);
-        }
+        // im2col reads single elements all over the input: an array serves it best.
+        float[] xa = g.isPointwise() ? null : FloatScratch.convInput(x, g.n * g.c * g.inSize);
         GemmEpilogue tail = ep.gemmTail();
         GemmPackedA[] packed = packedWeights(g, w, ctx);
         int jobs = g.n * g.group;
@@ -69,12 +72,12 @@ final class ConvFloat {
         if (jobs > 1 && (flops < SMALL_GROUP_FLOPS || g.group >= 4 * ctx.threads())) {
             ctx.parallelFor(jobs, flops, (s, e) -> {
                 for (int j = s; j < e; j++) {
-                    one(g, j / g.group, j % g.group, x, packed[j % g.group], bias, ep, add, tail, y, null);
+                    one(g, j / g.group, j % g.group, x, xa, packed[j % g.group], bias, ep, tail, y, null);
                 }
             });
         } else {
             for (int j = 0; j < jobs; j++) {
-                one(g, j / g.group, j % g.group, x, packed[j % g.group], bias, ep, add, tail, y, ctx);
+                one(g, j / g.group, j % g.group, x, xa, packed[j % g.group], bias, ep, tail, y, ctx);
             }
         }
     }
@@ -93,15 +96,15 @@ final class ConvFloat {
         });
     }
 
-    /** One image {@code img}, one group {@code gr}: Y (+)= W[gr] * im2col(X[img, gr]) + bias, then the epilogue. */
-    private static void one(ConvGeometry g, int img, int gr, float[] x, GemmPackedA w, float[] bias, ConvEpilogue ep,
-                            boolean add, GemmEpilogue tail, float[] y, ExecContext ctx) {
+    /** One image {@code img}, one group {@code gr}: Y = (sum +) W[gr] * im2col(X[img, gr]) + bias, then the epilogue. */
+    private static void one(ConvGeometry g, int img, int gr, FloatBuffer x, float[] xa, GemmPackedA w, float[] bias,
+                            ConvEpilogue ep, GemmEpilogue tail, FloatBuffer y, ExecContext ctx) {
         int xOff = (img * g.c + gr * g.cg) * g.inSize;
         int yOff = (img * g.m + gr * g.mg) * g.outSize;
         float[] rowBias = bias == null || g.group == 1 ? bias : Arrays.copyOfRange(bias, gr * g.mg, (gr + 1) * g.mg);
-        GemmBSource src = g.isPointwise() ? GemmBSource.matrix(x, xOff, g.inSize, false, g.cg, g.outSize)
-                : new ConvIm2col(g, x, xOff);
-        GemmKernel.multiply(w, src, y, yOff, g.outSize, add, rowBias, ep.lo, ep.hi, tail, ctx);
+        GemmBSource src = xa == null ? GemmBSource.buffer(x, xOff, g.inSize, g.cg, g.outSize)
+                : new ConvIm2col(g, xa, xOff);
+        GemmKernel.multiply(w, src, new GemmSink(y, yOff, g.outSize, ep.sum), rowBias, ep.lo, ep.hi, tail, ctx);
     }
 
     /** Adds {@code bias[ch]} to every element of plane {@code ch} of each image. */

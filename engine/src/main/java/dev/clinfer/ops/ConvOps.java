@@ -7,6 +7,7 @@ import dev.clinfer.api.UnsupportedOperatorException;
 import dev.clinfer.cpu.GemmWeightCache;
 import dev.clinfer.ir.Node;
 
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
@@ -36,8 +37,8 @@ public final class ConvOps {
     }
 
     /**
-     * A float32 Conv with a fused epilogue: the entry for FusedConv and FusedConvAdd nodes. The
-     * input is read and the result built in per-thread scratch arrays ({@link FloatScratch}).
+     * A float32 Conv with a fused epilogue: the entry for FusedConv and FusedConvAdd nodes. A float32
+     * input and output are read and written in place.
      *
      * @param node the node (attributes, messages)
      * @param x    input (float32, float16 or bfloat16)
@@ -64,12 +65,25 @@ public final class ConvOps {
             throw new InvalidInputException(node + ": the residual must be float32 of shape "
                     + Arrays.toString(y.shape()) + ", got " + sum.dataType() + " " + Arrays.toString(sum.shape()));
         }
-        int n = y.numel();
-        float[] out = FloatScratch.convOutput(n);
-        ConvFloat.run(g, FloatScratch.convInput(x), w, floatBias(b), new ConvEpilogue(act, sum == null ? null : sum.floats()),
-                out, ctx);
-        putFloats(y, out, n);
+        convFloat(g, x, w, floatBias(b), new ConvEpilogue(act, sum == null ? null : sum.floats()), y, ctx);
         return y;
+    }
+
+    /**
+     * {@link ConvFloat} on tensors: float32 ones are read and written in place; other float types
+     * go through arrays.
+     */
+    private static void convFloat(ConvGeometry g, Tensor x, Tensor w, float[] bias, ConvEpilogue ep, Tensor y,
+                                  ExecContext ctx) {
+        FloatBuffer xb = x.dataType() == DataType.FLOAT ? x.floats() : FloatBuffer.wrap(x.toFloatArray());
+        if (y.dataType() == DataType.FLOAT) {
+            ConvFloat.run(g, xb, w, bias, ep, y.floats(), ctx);
+            return;
+        }
+        int n = y.numel();
+        float[] out = new float[n];
+        ConvFloat.run(g, xb, w, bias, ep, FloatBuffer.wrap(out), ctx);
+        putFloats(y, out, n);
     }
 
     /** @return the bias as floats, cached for initializers */
@@ -113,10 +127,7 @@ public final class ConvOps {
                     ConvTransposeFloat.run(g, x.toFloatArray(), w, bias, out, ctx);
                     MatMulOps.putFloats(y, out);
                 } else {
-                    int n = y.numel();
-                    float[] out = FloatScratch.convOutput(n);
-                    ConvFloat.run(g, FloatScratch.convInput(x), w, bias, ConvEpilogue.NONE, out, ctx);
-                    putFloats(y, out, n);
+                    convFloat(g, x, w, bias, ConvEpilogue.NONE, y, ctx);
                 }
                 break;
             }

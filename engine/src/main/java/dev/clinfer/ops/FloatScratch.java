@@ -1,7 +1,6 @@
 package dev.clinfer.ops;
 
-import dev.clinfer.api.DataType;
-import dev.clinfer.api.Tensor;
+import java.nio.FloatBuffer;
 
 /**
  * Per-thread reusable float arrays for kernels that stage tensors in {@code float[]} (the GEMM and
@@ -57,16 +56,17 @@ final class FloatScratch {
     }
 
     /**
-     * @param x a float tensor (other float types are converted)
-     * @return its elements, in this thread's Conv input array when x is float32
+     * @param x float values (a tensor's buffer, or a wrapped array)
+     * @param n how many are needed
+     * @return the first n as an array: x's own when it wraps one, else this thread's Conv input
+     *         array holding a copy
      */
-    static float[] convInput(Tensor x) {
-        if (x.dataType() != DataType.FLOAT) {
-            return x.toFloatArray();
+    static float[] convInput(FloatBuffer x, int n) {
+        if (x.hasArray() && x.arrayOffset() == 0) {
+            return x.array();
         }
-        int n = x.numel();
         float[] a = kept(CONV_INPUT, n);
-        x.floats().get(0, a, 0, n);
+        x.get(0, a, 0, n);
         return a;
     }
 

@@ -1,8 +1,14 @@
 package dev.clinfer.ops;
 
+import dev.clinfer.cpu.GemmBSource;
 import dev.clinfer.cpu.GemmKernel;
+import dev.clinfer.cpu.GemmPackedA;
+import dev.clinfer.cpu.GemmSink;
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.Random;
 
 import static dev.clinfer.ops.GemmTestContext.assertClose;
@@ -81,5 +87,63 @@ class GemmKernelTest {
         float[] c = {Float.NaN};
         GemmKernel.sgemm(1, 1, 2, 1f, new float[] {1, 2}, 0, 2, false, new float[] {3, 4}, 0, 1, false, 0f, c, 0, 1, null);
         org.junit.jupiter.api.Assertions.assertEquals(11f, c[0]);
+    }
+
+    /**
+     * C into a direct buffer ({@link GemmSink}), B read from one: with an offset and a row stride
+     * wider than C, with and without an addend, bias and clamp, on shapes of several tiles. Elements
+     * outside C must keep their values.
+     */
+    @Test
+    void sinkIntoDirectBufferMatchesReference() {
+        Random r = new Random(7);
+        int[][] shapes = {{3, 5, 7}, {24, 1100, 40}, {96, 2100, 16}, {260, 70, 300}, {9, 33, 1}};
+        try (GemmTestContext one = new GemmTestContext(1); GemmTestContext three = new GemmTestContext(3)) {
+            for (int[] sh : shapes) {
+                for (int variant = 0; variant < 4; variant++) {
+                    int m = sh[0];
+                    int n = sh[1];
+                    int k = sh[2];
+                    boolean add = (variant & 1) != 0;
+                    int off = 5;
+                    int ld = n + 3;
+                    float[] a = random(r, m * k);
+                    float[] b = random(r, k * n);
+                    float[] bias = random(r, m);
+                    float[] init = random(r, off + ld * m);
+                    float[] addend = random(r, off + ld * m);
+                    FloatBuffer y = direct(init);
+                    FloatBuffer bBuf = direct(b);
+                    float lo = -0.5f;
+                    float hi = 0.75f;
+                    GemmPackedA pa = GemmPackedA.pack(a, 0, k, false, m, k, 1f, null);
+                    GemmKernel.multiply(pa, GemmBSource.buffer(bBuf, 0, n, k, n),
+                            new GemmSink(y, off, ld, add ? direct(addend) : null), bias, lo, hi, null,
+                            variant < 2 ? one : three);
+                    double[] want = reference(m, n, k, 1, a, 0, k, false, b, 0, n, false, 0, null, 0, 0);
+                    float[] got = new float[m * n];
+                    for (int i = 0; i < m; i++) {
+                        for (int j = 0; j < n; j++) {
+                            double v = want[i * n + j] + bias[i] + (add ? addend[off + i * ld + j] : 0);
+                            want[i * n + j] = Math.min(hi, Math.max(lo, v));
+                            got[i * n + j] = y.get(off + i * ld + j);
+                        }
+                        for (int j = n; j < ld && off + i * ld + j < init.length; j++) {
+                            org.junit.jupiter.api.Assertions.assertEquals(init[off + i * ld + j], y.get(off + i * ld + j));
+                        }
+                    }
+                    for (int q = 0; q < off; q++) {
+                        org.junit.jupiter.api.Assertions.assertEquals(init[q], y.get(q));
+                    }
+                    assertClose(want, got, 1e-4);
+                }
+            }
+        }
+    }
+
+    private static FloatBuffer direct(float[] v) {
+        FloatBuffer f = ByteBuffer.allocateDirect(v.length * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        f.put(0, v);
+        return f;
     }
 }
