@@ -82,16 +82,22 @@ final class ConvDepthwiseVector {
         ctx.parallelFor(g.n * g.m, 2L * g.outSize * g.kernelSize, (s, e) -> {
             float[] buf = new float[lay.rows * lay.rowWidth + L];
             float[] wide = new float[g.out[0] * lay.wideStride + L];
-            // Input rows go straight from x into buf; the output plane is staged here when y
-            // is a tensor's direct memory (written with one bulk copy while in cache).
-            float[] row = new float[g.in[1]];
+            // A plane of a tensor's direct memory is read with one bulk copy (per-row reads cost more
+            // in call overhead than they save), and the output plane is staged and stored the same way.
+            float[] xPlane = x.hasArray() ? null : new float[g.inSize];
             float[] yPlane = y.hasArray() ? null : new float[g.outSize];
             float[] tmp = ep.sum == null ? null : new float[g.outSize];
             for (int p = s; p < e; p++) {
                 int img = p / g.m;
                 int oc = p % g.m;
                 int ch = oc / g.mg;
-                fillPadded(g, lay, x, (img * g.c + ch) * g.inSize, row, buf);
+                int xOff = (img * g.c + ch) * g.inSize;
+                if (xPlane == null) {
+                    fillPadded(g, lay, x.array(), x.arrayOffset() + xOff, buf);
+                } else {
+                    x.get(xOff, xPlane, 0, g.inSize);
+                    fillPadded(g, lay, xPlane, 0, buf);
+                }
                 float[] ya = yPlane == null ? y.array() : yPlane;
                 int yo = yPlane == null ? y.arrayOffset() + p * g.outSize : 0;
                 plane(g, lay, buf, w, oc * g.kernelSize, bias == null ? 0f : bias[oc], lo, hi, wide, ya, yo);
@@ -130,10 +136,9 @@ final class ConvDepthwiseVector {
     /**
      * Copies one input plane into {@code buf}: input row {@code iy} becomes buffer row
      * {@code iy + padTop}, shifted right by the left padding, zeros elsewhere; for stride 2,
-     * buffer column {@code c} of a row is stored at {@code (c % 2) * phaseWidth + c / 2} (the row
-     * is read into {@code row} first and split from there).
+     * buffer column {@code c} of a row is stored at {@code (c % 2) * phaseWidth + c / 2}.
      */
-    private static void fillPadded(ConvGeometry g, Layout lay, FloatBuffer x, int xPlane, float[] row, float[] buf) {
+    private static void fillPadded(ConvGeometry g, Layout lay, float[] x, int xPlane, float[] buf) {
         int h = g.in[0];
         int wd = g.in[1];
         int sw = g.strides[1];
@@ -150,27 +155,26 @@ final class ConvDepthwiseVector {
             if (r >= lay.rows - 1) {
                 break;
             }
+            int src = xPlane + iy * wd - padLeft;
             int dst = r * rowWidth;
             if (sw == 1) {
                 if (c1 > c0) {
-                    x.get(xPlane + iy * wd + c0 - padLeft, buf, dst + c0, c1 - c0);
+                    System.arraycopy(x, src + c0, buf, dst + c0, c1 - c0);
                 }
-                continue;
-            }
-            x.get(xPlane + iy * wd, row, 0, wd);
-            int src = -padLeft;
-            // Even columns to the first half, odd to the second: one loop over column pairs
-            // (2k, 2k + 1) reading the row contiguously, with a lone odd first / even last column.
-            int odd = dst + lay.phaseWidth;
-            int kA = (c0 + 1) >> 1;
-            int kB = c1 >> 1;
-            if ((c0 & 1) != 0 && c0 < c1) {
-                buf[odd + (c0 >> 1)] = row[src + c0];
-            }
-            // Padding must stay 0: the split writes nothing outside [kA, kB).
-            VectorSplit.pairs(row, src, buf, dst, odd, kA, kB);
-            if ((c1 & 1) != 0 && c1 - 1 >= c0 && c1 - 1 >= 2 * kA) {
-                buf[dst + (c1 >> 1)] = row[src + c1 - 1];
+            } else {
+                // Even columns to the first half, odd to the second: one loop over column pairs
+                // (2k, 2k + 1) reading x contiguously, with a lone odd first / even last column.
+                int odd = dst + lay.phaseWidth;
+                int kA = (c0 + 1) >> 1;
+                int kB = c1 >> 1;
+                if ((c0 & 1) != 0 && c0 < c1) {
+                    buf[odd + (c0 >> 1)] = x[src + c0];
+                }
+                // Padding must stay 0: the split writes nothing outside [kA, kB).
+                VectorSplit.pairs(x, src, buf, dst, odd, kA, kB);
+                if ((c1 & 1) != 0 && c1 - 1 >= c0 && c1 - 1 >= 2 * kA) {
+                    buf[dst + (c1 >> 1)] = x[src + c1 - 1];
+                }
             }
         }
     }
