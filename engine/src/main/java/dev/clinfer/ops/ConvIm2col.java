@@ -1,6 +1,7 @@
 package dev.clinfer.ops;
 
 import dev.clinfer.cpu.GemmBSource;
+import dev.clinfer.cpu.GemmKernel;
 
 /**
  * im2col for Conv as a GEMM operand: row {@code ch * kernelSize + kernelIndex} of the column
@@ -102,6 +103,8 @@ final class ConvIm2col implements GemmBSource {
                 if (b > a) {
                     if (sw == 1) {
                         System.arraycopy(x, rowOff + a, out, o + a, b - a);
+                    } else if (sw == 2 && GemmKernel.VECTOR) {
+                        VectorSplit.evens(x, rowOff, out, o, a, b);
                     } else {
                         for (int ox = a; ox < b; ox++) {
                             out[o + ox] = x[rowOff + ox * sw];

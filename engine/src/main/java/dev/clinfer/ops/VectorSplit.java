@@ -51,4 +51,27 @@ final class VectorSplit {
             out[odd + k] = x[base + 2 * k + 1];
         }
     }
+
+    /**
+     * {@code out[off + k] = x[base + 2k]} for k in [k0, k1): every second element, as the even
+     * half of {@link #pairs}. Reads nothing past {@code x[base + 2(k1 - 1)]}: the vector steps
+     * stop one pair early, since each reads the odd column of its last pair too.
+     *
+     * @param x    source
+     * @param base index of element 0
+     * @param out  destination
+     * @param off  index of element 0 in {@code out}
+     * @param k0   first element
+     * @param k1   one past the last element
+     */
+    static void evens(float[] x, int base, float[] out, int off, int k0, int k1) {
+        int k = k0;
+        for (; k + L / 2 < k1; k += L / 2) {
+            ((IntVector) FloatVector.fromArray(S, x, base + 2 * k).reinterpretAsLongs()
+                    .convertShape(VectorOperators.L2I, HALF, 0)).reinterpretAsFloats().intoArray(out, off + k);
+        }
+        for (; k < k1; k++) {
+            out[off + k] = x[base + 2 * k];
+        }
+    }
 }
