@@ -1,34 +1,37 @@
 package dev.clinfer.ops;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.LongVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Splits runs of column pairs into their even and odd columns on the Vector API (stride-2 pooling
- * and depthwise convolution read each half contiguously). Only code behind
+ * and depthwise convolution read each half contiguously). Every vector here is of the preferred
+ * species: a second FloatVector species (a half-width one from narrowing longs to ints was tried)
+ * shares FloatVector's methods and their type profiles with the GEMM micro-kernel, and a
+ * bimorphic profile there made C2 drop the kernel's store intrinsics (the Java path ran 8-14x
+ * slower for that JVM's life). Only code behind
  * {@link dev.clinfer.cpu.GemmKernel#VECTOR} may name this class.
  */
 final class VectorSplit {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    /** Half of {@link #S} as ints: one lane per column pair after narrowing. */
-    private static final VectorSpecies<Integer> HALF = VectorSpecies.of(int.class,
-            VectorShape.forBitSize(S.vectorBitSize() / 2));
+    /** Lanes 0..L/2-1 take the even lanes of a vector, the rest the odd ones. */
+    private static final VectorShuffle<Float> EVENS_FIRST = VectorShuffle.fromOp(S,
+            i -> i < L / 2 ? 2 * i : 2 * (i - L / 2) + 1);
+    /** Lanes 0..L/2-1 take the odd lanes of a vector, the rest the even ones. */
+    private static final VectorShuffle<Float> ODDS_FIRST = VectorShuffle.fromOp(S,
+            i -> i < L / 2 ? 2 * i + 1 : 2 * (i - L / 2));
 
     private VectorSplit() {
     }
 
     /**
      * For each pair k in [k0, k1): {@code out[even + k] = x[base + 2k]} and
-     * {@code out[odd + k] = x[base + 2k + 1]}. Each vector step reads L values as L/2 longs, one
-     * per pair (the Vector API reinterprets in little-endian order on every platform, so the even
-     * column is the low half), and narrows them twice (L2I of the long, and of it shifted right
-     * 32 bits): one instruction each on AVX-512, about twice as fast as two lane shuffles. The
-     * rest runs scalar.
+     * {@code out[odd + k] = x[base + 2k + 1]}. Each vector step splits L values with two
+     * single-vector rearranges and full stores whose high lanes spill over the next step's
+     * positions; steps stop while that spill still lands inside [k0, k1) ({@code k + L <= k1}),
+     * so nothing past either run is written, and the rest runs scalar.
      *
      * @param x    source
      * @param base index of column 0 of the pairs (pair k starts at {@code base + 2k})
@@ -40,11 +43,10 @@ final class VectorSplit {
      */
     static void pairs(float[] x, int base, float[] out, int even, int odd, int k0, int k1) {
         int k = k0;
-        for (; k + L / 2 <= k1; k += L / 2) {
-            LongVector v = FloatVector.fromArray(S, x, base + 2 * k).reinterpretAsLongs();
-            ((IntVector) v.convertShape(VectorOperators.L2I, HALF, 0)).reinterpretAsFloats().intoArray(out, even + k);
-            ((IntVector) v.lanewise(VectorOperators.LSHR, 32).convertShape(VectorOperators.L2I, HALF, 0))
-                    .reinterpretAsFloats().intoArray(out, odd + k);
+        for (; k + L <= k1; k += L / 2) {
+            FloatVector v = FloatVector.fromArray(S, x, base + 2 * k);
+            v.rearrange(EVENS_FIRST).intoArray(out, even + k);
+            v.rearrange(ODDS_FIRST).intoArray(out, odd + k);
         }
         for (; k < k1; k++) {
             out[even + k] = x[base + 2 * k];
@@ -53,9 +55,10 @@ final class VectorSplit {
     }
 
     /**
-     * {@code out[off + k] = x[base + 2k]} for k in [k0, k1): every second element, as the even
-     * half of {@link #pairs}. Reads nothing past {@code x[base + 2(k1 - 1)]}: the vector steps
-     * stop one pair early, since each reads the odd column of its last pair too.
+     * {@code out[off + k] = x[base + 2k]} for k in [k0, k1): every second element, the even half
+     * of {@link #pairs}, with the same spilling full stores (steps stop while the spill still
+     * lands inside the run, so nothing past {@code out[off + k1)} is written, and no read goes
+     * past {@code x[base + 2(k1 - 1)]}).
      *
      * @param x    source
      * @param base index of element 0
@@ -66,9 +69,8 @@ final class VectorSplit {
      */
     static void evens(float[] x, int base, float[] out, int off, int k0, int k1) {
         int k = k0;
-        for (; k + L / 2 < k1; k += L / 2) {
-            ((IntVector) FloatVector.fromArray(S, x, base + 2 * k).reinterpretAsLongs()
-                    .convertShape(VectorOperators.L2I, HALF, 0)).reinterpretAsFloats().intoArray(out, off + k);
+        for (; k + L <= k1; k += L / 2) {
+            FloatVector.fromArray(S, x, base + 2 * k).rearrange(EVENS_FIRST).intoArray(out, off + k);
         }
         for (; k < k1; k++) {
             out[off + k] = x[base + 2 * k];
