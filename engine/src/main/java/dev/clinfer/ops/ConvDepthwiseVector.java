@@ -74,11 +74,9 @@ final class ConvDepthwiseVector {
     static void run(ConvGeometry g, FloatBuffer x, float[] w, float[] bias, ConvEpilogue ep, FloatBuffer y,
                     ExecContext ctx) {
         Layout lay = new Layout(g);
-        // With a residual the clamp must wait for the sum: the kernels then clamp nothing.
-        float lo = ep.sum == null ? ep.lo : Float.NEGATIVE_INFINITY;
-        float hi = ep.sum == null ? ep.hi : Float.POSITIVE_INFINITY;
-        ConvEpilogue after = ep.sum != null ? ep
-                : ep.act.kind() != FusedActivation.Kind.NONE ? new ConvEpilogue(ep.act, null) : null;
+        float lo = ep.kernelLo();
+        float hi = ep.kernelHi();
+        ConvEpilogue after = ep.afterKernel();
         ctx.parallelFor(g.n * g.m, 2L * g.outSize * g.kernelSize, (s, e) -> {
             float[] buf = new float[lay.rows * lay.rowWidth + L];
             float[] wide = new float[g.out[0] * lay.wideStride + L];

@@ -54,6 +54,27 @@ final class ConvEpilogue {
         };
     }
 
+    /** @return the lower clamp a kernel may apply itself: none when a residual must be added first */
+    float kernelLo() {
+        return sum == null ? lo : Float.NEGATIVE_INFINITY;
+    }
+
+    /** @return the upper clamp a kernel may apply itself: none when a residual must be added first */
+    float kernelHi() {
+        return sum == null ? hi : Float.POSITIVE_INFINITY;
+    }
+
+    /**
+     * @return what is left to do after a kernel that added the bias and clamped to
+     *         {@link #kernelLo()}/{@link #kernelHi()}, or null when nothing is
+     */
+    ConvEpilogue afterKernel() {
+        if (sum != null) {
+            return this;
+        }
+        return act.kind() != FusedActivation.Kind.NONE ? new ConvEpilogue(act, null) : null;
+    }
+
     /** @return whether there is nothing to do */
     boolean isEmpty() {
         return sum == null && !clamps() && act.kind() == FusedActivation.Kind.NONE;

@@ -48,17 +48,14 @@ final class ConvFloat {
                 ConvDepthwiseVector.run(g, x, wf, bias, ep, y, ctx);
                 return;
             }
-            // With a residual the clamp must wait for the sum: the kernel then clamps nothing.
-            float lo = ep.sum == null ? ep.lo : Float.NEGATIVE_INFINITY;
-            float hi = ep.sum == null ? ep.hi : Float.POSITIVE_INFINITY;
-            float[] ya = y.hasArray() ? y.array() : FloatScratch.convOutput(total);
-            ConvDepthwise.run(g, FloatScratch.convInput(x, g.n * g.c * g.inSize), wf, bias, lo, hi, ya, ctx);
-            if (ep.sum != null) {
-                ep.applyAll(ya, total, ctx);
-            } else if (ep.act.kind() != FusedActivation.Kind.NONE) {
-                new ConvEpilogue(ep.act, null).applyAll(ya, total, ctx);
+            float[] ya = FloatScratch.convOutput(y, total);
+            ConvDepthwise.run(g, FloatScratch.convInput(x, g.n * g.c * g.inSize), wf, bias, ep.kernelLo(),
+                    ep.kernelHi(), ya, ctx);
+            ConvEpilogue after = ep.afterKernel();
+            if (after != null) {
+                after.applyAll(ya, total, ctx);
             }
-            if (!y.hasArray()) {
+            if (!y.hasArray() || ya != y.array()) {
                 y.put(0, ya, 0, total);
             }
             return;

@@ -71,6 +71,16 @@ final class FloatScratch {
     }
 
     /**
+     * @param y where the output goes (a tensor's buffer, or a wrapped array)
+     * @param n elements needed
+     * @return y's own array when it wraps one, else this thread's Conv output array (the caller
+     *         stores it into y)
+     */
+    static float[] convOutput(FloatBuffer y, int n) {
+        return y.hasArray() && y.arrayOffset() == 0 ? y.array() : convOutput(n);
+    }
+
+    /**
      * @param n elements needed
      * @return this thread's Conv output array, at least {@code n} long, contents undefined
      */
