@@ -13,7 +13,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The float32 Conv kernel: depthwise 2-D convolutions by {@link ConvDepthwise}, everything else
+ * The float32 Conv kernel: depthwise 2-D convolutions by {@link ConvDepthwiseRows} or
+ * {@link ConvDepthwiseVector} on the Vector API and {@link ConvDepthwise} without it, everything else
  * as one GEMM per image and group, {@code Y = W * cols}, where cols is X itself for a pointwise
  * (1x1) convolution and the im2col matrix otherwise (written straight into the packed GEMM
  * operand). W is packed once per session for constant weights ({@link GemmWeightCache}); bias,
@@ -44,6 +45,10 @@ final class ConvFloat {
         int total = g.n * g.m * g.outSize;
         if (g.dims == 2 && g.cg == 1 && g.group == g.c) {
             float[] wf = GemmWeightCache.get(w, "f32", w.numel(), w::toFloatArray);
+            if (GemmKernel.VECTOR && ConvDepthwiseRows.supports(g)) {
+                ConvDepthwiseRows.run(g, x, wf, bias, ep, y, ctx);
+                return;
+            }
             if (GemmKernel.VECTOR && ConvDepthwiseVector.supports(g)) {
                 ConvDepthwiseVector.run(g, x, wf, bias, ep, y, ctx);
                 return;

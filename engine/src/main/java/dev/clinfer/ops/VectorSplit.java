@@ -17,7 +17,7 @@ final class VectorSplit {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     /** Lanes 0..L/2-1 take the even lanes of a vector, the rest the odd ones. */
-    private static final VectorShuffle<Float> EVENS_FIRST = VectorShuffle.fromOp(S,
+    static final VectorShuffle<Float> EVENS_FIRST = VectorShuffle.fromOp(S,
             i -> i < L / 2 ? 2 * i : 2 * (i - L / 2) + 1);
     /** Lanes 0..L/2-1 take the odd lanes of a vector, the rest the even ones. */
     private static final VectorShuffle<Float> ODDS_FIRST = VectorShuffle.fromOp(S,

@@ -122,6 +122,13 @@ class ConvKernelsTest {
             {2, 9, 11, 1, 5, 5, 2, 2, 2, 2, 2, 2},     // stride 2, 5x5, rows narrower than a vector
             {3, 12, 20, 1, 3, 3, 1, 2, 1, 1, 1, 1},    // stride 2 on columns only, narrow rows
             {2, 8, 5, 1, 3, 3, 2, 2, 1, 1, 1, 1},      // stride 2, 3 output columns
+            // ConvDepthwiseRows (3x3, padding 1 top and left, rows of a vector or more):
+            {3, 9, 16, 1, 3, 3, 1, 1, 1, 1, 1, 1},     // one vector a row with AVX-512: both edges in it
+            {2, 11, 17, 1, 3, 3, 2, 2, 1, 1, 1, 1},    // stride 2, odd width: the last right tap is padding
+            {2, 10, 28, 2, 3, 3, 2, 2, 1, 1, 0, 0},    // stride 2, no end padding, multiplier 2
+            {3, 7, 30, 1, 3, 3, 1, 1, 1, 1, 0, 0},     // stride 1, no end padding: rows through scratch
+            {2, 5, 56, 1, 3, 3, 1, 1, 1, 1, 1, 1},     // overlapping last vector
+            {2, 12, 112, 1, 3, 3, 2, 2, 1, 1, 1, 1},   // the MobileNet stride-2 width
         };
         for (int[] t : cases) {
             int c = t[0];
