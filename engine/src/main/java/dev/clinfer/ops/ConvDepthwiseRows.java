@@ -2,6 +2,7 @@ package dev.clinfer.ops;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.nio.FloatBuffer;
@@ -38,7 +39,7 @@ final class ConvDepthwiseRows {
     static boolean supports(ConvGeometry g) {
         if (g.dims != 2 || g.kernel[0] != 3 || g.kernel[1] != 3 || g.dilations[0] != 1 || g.dilations[1] != 1
                 || g.padsBegin[0] != 1 || g.padsBegin[1] != 1 || g.strides[0] != g.strides[1]
-                || (g.strides[0] != 1 && g.strides[0] != 2) || g.in[1] < L) {
+                || (g.strides[0] != 1 && g.strides[0] != 2)) {
             return false;
         }
         int s = g.strides[0];
@@ -63,13 +64,17 @@ final class ConvDepthwiseRows {
         float lo = ep.kernelLo();
         float hi = ep.kernelHi();
         ConvEpilogue after = ep.afterKernel();
-        // Rows whose outputs are not the output row itself go through a row scratch first.
+        boolean flat = wd < L;
+        // Rows whose outputs are not the output row itself go through a scratch first.
         boolean direct = g.strides[0] == 1 && g.out[1] == wd;
+        int flatRows = (g.out[0] - 1) * g.strides[0] + 1;
         ctx.parallelFor(g.n * g.m, 18L * g.outSize, (s, e) -> {
             // Zero row, the plane, zero row; the zeros are never written.
             // One float of slack at each end: an edge vector's outer tap loads one float past its row.
-            float[] buf = new float[(h + 2) * wd + 2];
-            float[] row = direct ? null : new float[wd + L];
+            // Flattened planes also read up to a vector past the last row.
+            float[] buf = new float[(h + 2) * wd + 2 + (flat ? L : 0)];
+            float[] row = direct ? null : new float[flat ? flatRows * wd + L : wd + L];
+            float[] cols = flat ? columns(wd, flatRows * wd + L) : null;
             float[] yPlane = new float[g.outSize + L];
             float[] tmp = ep.sum == null ? null : new float[g.outSize];
             for (int p = s; p < e; p++) {
@@ -77,7 +82,12 @@ final class ConvDepthwiseRows {
                 int oc = p % g.m;
                 int ch = oc / g.mg;
                 x.get((img * g.c + ch) * g.inSize, buf, 1 + wd, g.inSize);
-                plane(g, buf, w, oc * 9, bias == null ? 0f : bias[oc], lo, hi, row, yPlane);
+                float b = bias == null ? 0f : bias[oc];
+                if (flat) {
+                    flatPlane(g, buf, cols, w, oc * 9, b, lo, hi, row, yPlane);
+                } else {
+                    plane(g, buf, w, oc * 9, b, lo, hi, row, yPlane);
+                }
                 if (after != null) {
                     after.apply(yPlane, 0, g.outSize, p * g.outSize, tmp);
                 }
@@ -171,6 +181,73 @@ final class ConvDepthwiseRows {
                     for (int k = 0; k < ow; k += L / 2) {
                         FloatVector.fromArray(S, row, 2 * k).rearrange(VectorSplit.EVENS_FIRST).intoArray(y, yRow + k);
                     }
+                }
+            }
+        }
+    }
+
+    /** {@code cols[t] = t % wd}: the column of each position of a flattened plane. */
+    private static float[] columns(int wd, int n) {
+        float[] cols = new float[n];
+        for (int t = 0; t < n; t++) {
+            cols[t] = t % wd;
+        }
+        return cols;
+    }
+
+    /**
+     * One output plane of rows narrower than a vector (14 and 7 columns), flattened: the stride-1
+     * output at position {@code t = row * wd + column} takes tap (ky, kx) from
+     * {@code buf[1 + t + ky * wd + kx - 1]}, so whole vectors span several rows. A lane in column 0
+     * or {@code wd - 1} (found by comparing {@code cols}) takes zero for its left or right taps,
+     * which read the neighbouring row. Stride 2 and rows without end padding compute the stride-1
+     * rows into {@code wide} and pick the outputs from there.
+     */
+    private static void flatPlane(ConvGeometry g, float[] buf, float[] cols, float[] w, int wOff, float bias,
+                                  float lo, float hi, float[] wide, float[] y) {
+        int wd = g.in[1];
+        int sh = g.strides[0];
+        int oh = g.out[0];
+        int ow = g.out[1];
+        int n = ((oh - 1) * sh + 1) * wd;
+        float[] dst = wide == null ? y : wide;
+        FloatVector v0 = FloatVector.broadcast(S, w[wOff]);
+        FloatVector v1 = FloatVector.broadcast(S, w[wOff + 1]);
+        FloatVector v2 = FloatVector.broadcast(S, w[wOff + 2]);
+        FloatVector v3 = FloatVector.broadcast(S, w[wOff + 3]);
+        FloatVector v4 = FloatVector.broadcast(S, w[wOff + 4]);
+        FloatVector v5 = FloatVector.broadcast(S, w[wOff + 5]);
+        FloatVector v6 = FloatVector.broadcast(S, w[wOff + 6]);
+        FloatVector v7 = FloatVector.broadcast(S, w[wOff + 7]);
+        FloatVector v8 = FloatVector.broadcast(S, w[wOff + 8]);
+        FloatVector vb = FloatVector.broadcast(S, bias);
+        FloatVector vlo = FloatVector.broadcast(S, lo);
+        FloatVector vhi = FloatVector.broadcast(S, hi);
+        FloatVector zero = FloatVector.zero(S);
+        float right = wd - 1;
+        for (int t = 0; t < n; t += L) {
+            FloatVector col = FloatVector.fromArray(S, cols, t);
+            VectorMask<Float> first = col.compare(VectorOperators.EQ, 0f);
+            VectorMask<Float> lastCol = col.compare(VectorOperators.EQ, right);
+            int a = 1 + t;
+            int b = a + wd;
+            int c = b + wd;
+            FloatVector s = FloatVector.fromArray(S, buf, a - 1).blend(zero, first).fma(v0, vb);
+            s = FloatVector.fromArray(S, buf, a).fma(v1, s);
+            s = FloatVector.fromArray(S, buf, a + 1).blend(zero, lastCol).fma(v2, s);
+            s = FloatVector.fromArray(S, buf, b - 1).blend(zero, first).fma(v3, s);
+            s = FloatVector.fromArray(S, buf, b).fma(v4, s);
+            s = FloatVector.fromArray(S, buf, b + 1).blend(zero, lastCol).fma(v5, s);
+            s = FloatVector.fromArray(S, buf, c - 1).blend(zero, first).fma(v6, s);
+            s = FloatVector.fromArray(S, buf, c).fma(v7, s);
+            s = FloatVector.fromArray(S, buf, c + 1).blend(zero, lastCol).fma(v8, s);
+            s.max(vlo).min(vhi).intoArray(dst, t);
+        }
+        if (wide != null) {
+            for (int oy = 0; oy < oh; oy++) {
+                int from = oy * sh * wd;
+                for (int ox = 0; ox < ow; ox++) {
+                    y[oy * ow + ox] = wide[from + ox * sh];
                 }
             }
         }

@@ -129,6 +129,10 @@ class ConvKernelsTest {
             {3, 7, 30, 1, 3, 3, 1, 1, 1, 1, 0, 0},     // stride 1, no end padding: rows through scratch
             {2, 5, 56, 1, 3, 3, 1, 1, 1, 1, 1, 1},     // overlapping last vector
             {2, 12, 112, 1, 3, 3, 2, 2, 1, 1, 1, 1},   // the MobileNet stride-2 width
+            {2, 6, 1, 1, 3, 3, 1, 1, 1, 1, 1, 1},      // flattened: one column, both edges in every lane
+            {2, 7, 9, 1, 3, 3, 2, 2, 1, 1, 0, 0},      // flattened stride 2, no end padding
+            {3, 5, 13, 2, 3, 3, 1, 1, 1, 1, 0, 0},     // flattened stride 1 through scratch, multiplier 2
+            {2, 14, 14, 1, 3, 3, 2, 2, 1, 1, 1, 1},    // the MobileNet 14 -> 7 shape
         };
         for (int[] t : cases) {
             int c = t[0];
