@@ -187,10 +187,18 @@ public final class GemmKernel {
             GemmScalar.sgemmPacked(m, alpha, a, aOff, lda, b, beta, c, cOff, ldc, ctx);
             return;
         }
-        float[] ap = packATemp(m, k, alpha, a, aOff, lda, transA, ctx);
         if (beta != 0f && beta != 1f) {
             scaleRows(c, cOff, ldc, m, n, beta);
         }
+        if (m == 1) {
+            float[] row = new float[k];
+            for (int kk = 0; kk < k; kk++) {
+                row[kk] = alpha * a[aOff + (transA ? kk * lda : kk)];
+            }
+            GemmVectorRow.multiply(n, k, row, b.flat(), c, cOff, beta != 0f, ctx);
+            return;
+        }
+        float[] ap = packATemp(m, k, alpha, a, aOff, lda, transA, ctx);
         GemmVector.multiply(m, n, k, ap, b.flat(), null, c, cOff, ldc, beta != 0f, null, Float.NEGATIVE_INFINITY,
                 Float.POSITIVE_INFINITY, null, ctx);
         releaseATemp(ap);

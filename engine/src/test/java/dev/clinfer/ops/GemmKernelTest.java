@@ -3,6 +3,7 @@ package dev.clinfer.ops;
 import dev.clinfer.cpu.GemmBSource;
 import dev.clinfer.cpu.GemmKernel;
 import dev.clinfer.cpu.GemmPackedA;
+import dev.clinfer.cpu.GemmPackedB;
 import dev.clinfer.cpu.GemmSink;
 import org.junit.jupiter.api.Test;
 
@@ -70,6 +71,37 @@ class GemmKernelTest {
                     boolean tb = (t & 2) != 0;
                     check(r, s[0], s[1], s[2], ta, tb, 1f, 0f, one);
                     check(r, s[0], s[1], s[2], ta, tb, 0.5f, 1.5f, three);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link GemmKernel#sgemmPacked} (constant B packed once): one row of A (the classifier case,
+     * its own row kernel), a few rows, both layouts of A, alpha and beta, widths that end inside
+     * a column panel.
+     */
+    @Test
+    void packedBSingleRowAndFewRows() {
+        Random r = new Random(17);
+        int[][] shapes = {{1, 1000, 1280}, {1, 33, 7}, {1, 64, 1}, {3, 45, 20}};
+        try (GemmTestContext one = new GemmTestContext(1); GemmTestContext three = new GemmTestContext(3)) {
+            for (int[] sh : shapes) {
+                int m = sh[0];
+                int n = sh[1];
+                int k = sh[2];
+                for (int t = 0; t < 4; t++) {
+                    boolean ta = (t & 1) != 0;
+                    float alpha = t < 2 ? 1f : 0.5f;
+                    float beta = t < 2 ? 0f : 1.5f;
+                    int lda = (ta ? m : k) + 1;
+                    float[] a = random(r, lda * (ta ? k : m) + 1);
+                    float[] b = random(r, k * n);
+                    float[] c = random(r, m * n);
+                    double[] want = reference(m, n, k, alpha, a, 1, lda, ta, b, 0, n, false, beta, c, 0, n);
+                    GemmPackedB pb = GemmPackedB.pack(b, 0, n, false, k, n, null, true);
+                    GemmKernel.sgemmPacked(m, alpha, a, 1, lda, ta, pb, beta, c, 0, n, t % 2 == 0 ? one : three);
+                    assertClose(want, c, 1e-4);
                 }
             }
         }
