@@ -207,6 +207,8 @@ final class GemmVector {
         final int tiles = rowTiles * colTiles;
         final boolean epi = rowBias != null || lo != Float.NEGATIVE_INFINITY || hi != Float.POSITIVE_INFINITY;
         final boolean accumulate = sink != null ? sink.adds() : add;
+        // With one k block and nothing to add, bias and clamp go into the kernel's registers.
+        final float[] clamp = epi && !accumulate && k <= KC ? new float[] {lo, hi} : null;
         RangeBody body = (t0, t1) -> {
             float[] scratch = new float[MR * NR];
             float[] block = bp != null ? null : takeBlock(SPARE_BLOCK, Math.min(KC, k) * ncp * NR);
@@ -233,8 +235,9 @@ final class GemmVector {
                         sink.load(i0, i1, j0, j1, tileC, tOff, tLd);
                     }
                 }
-                tile(m, n, k, ip0, ip1, jp0, jp1, ap, bp, src, block, tileC, tOff, tLd, accumulate, scratch);
-                if (epi) {
+                tile(m, n, k, ip0, ip1, jp0, jp1, ap, bp, src, block, tileC, tOff, tLd, accumulate, scratch,
+                        clamp, rowBias);
+                if (epi && clamp == null) {
                     epilogue(i0, i1, j0, j1, tileC, tOff, tLd, rowBias, lo, hi);
                 }
                 if (tail != null) {
@@ -274,7 +277,7 @@ final class GemmVector {
 
     private static void tile(int m, int n, int k, int ip0, int ip1, int jp0, int jp1, float[] ap, float[] bp,
                              GemmBSource src, float[] block, float[] c, int cOff, int ldc, boolean add,
-                             float[] scratch) {
+                             float[] scratch, float[] clamp, float[] rowBias) {
         for (int pc = 0; pc < k; pc += KC) {
             int kc = Math.min(KC, k - pc);
             boolean acc = add || pc > 0;
@@ -299,13 +302,16 @@ final class GemmVector {
                     int i0 = ip * MR;
                     int rows = Math.min(MR, m - i0);
                     int ao = ip * k * MR + pc * MR;
-                    if (rows == MR && w == NR) {
+                    if (rows == MR && w == NR && clamp != null) {
+                        GemmVectorFused.kernel8x2(kc, ap, ao, b, bo, c, cOff + i0 * ldc + j0, ldc, rowBias, i0,
+                                clamp[0], clamp[1]);
+                    } else if (rows == MR && w == NR) {
                         if (acc) {
                             kernel8x2Acc(kc, ap, ao, b, bo, c, cOff + i0 * ldc + j0, ldc);
                         } else {
                             kernel8x2(kc, ap, ao, b, bo, c, cOff + i0 * ldc + j0, ldc);
                         }
-                    } else if (rows == MR && w == L) {
+                    } else if (rows == MR && w == L && clamp == null) {
                         if (acc) {
                             kernel8x1Acc(kc, ap, ao, b, bo, c, cOff + i0 * ldc + j0, ldc);
                         } else {
@@ -323,6 +329,11 @@ final class GemmVector {
                             if (acc) {
                                 for (int j = 0; j < w; j++) {
                                     c[cr + j] += scratch[sr + j];
+                                }
+                            } else if (clamp != null) {
+                                float bias = rowBias == null ? 0f : rowBias[i0 + r];
+                                for (int j = 0; j < w; j++) {
+                                    c[cr + j] = Math.min(clamp[1], Math.max(clamp[0], scratch[sr + j] + bias));
                                 }
                             } else {
                                 System.arraycopy(scratch, sr, c, cr, w);

@@ -166,9 +166,14 @@ class ConvKernelsTest {
     @Test
     void packedWeightsWithBiasAndClamp() {
         Random r = new Random(13);
-        int m = 21;
-        int k = 300;
-        int n = 75;
+        // k 300: two k blocks, bias and clamp in a pass over each tile; k 40 and 16: one block,
+        // bias and clamp in the kernel's registers. n 48 ends on a one-vector panel, 75 inside one.
+        for (int[] mkn : new int[][] {{21, 300, 75}, {21, 40, 75}, {16, 16, 48}, {9, 40, 33}}) {
+            packedWeightsWithBiasAndClamp(r, mkn[0], mkn[1], mkn[2]);
+        }
+    }
+
+    private static void packedWeightsWithBiasAndClamp(Random r, int m, int k, int n) {
         float[] a = random(r, m * k);
         float[] b = random(r, k * n);
         float[] bias = random(r, m);
