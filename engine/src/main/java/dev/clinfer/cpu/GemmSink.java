@@ -37,6 +37,10 @@ public final class GemmSink {
 
     /** Reads the addend's block {@code [i0, i1) x [j0, j1)} into {@code c}. */
     void load(int i0, int i1, int j0, int j1, float[] c, int cOff, int ldc) {
+        if (whole(j0, j1, ldc)) {
+            addend.get(off + i0 * ld, c, cOff + i0 * ldc, (i1 - i0) * ld);
+            return;
+        }
         for (int i = i0; i < i1; i++) {
             addend.get(off + i * ld + j0, c, cOff + i * ldc + j0, j1 - j0);
         }
@@ -44,8 +48,21 @@ public final class GemmSink {
 
     /** Stores block {@code [i0, i1) x [j0, j1)} of {@code c}. */
     void store(int i0, int i1, int j0, int j1, float[] c, int cOff, int ldc) {
+        if (whole(j0, j1, ldc)) {
+            dst.put(off + i0 * ld, c, cOff + i0 * ldc, (i1 - i0) * ld);
+            return;
+        }
         for (int i = i0; i < i1; i++) {
             dst.put(off + i * ld + j0, c, cOff + i * ldc + j0, j1 - j0);
         }
+    }
+
+    /**
+     * Whether a block spans whole rows of C laid out alike on both sides, so it moves with one
+     * bulk copy: the small planes (7x7, 14x14) of late Conv layers made hundreds of row-sized
+     * copies a layer otherwise.
+     */
+    private boolean whole(int j0, int j1, int ldc) {
+        return j0 == 0 && j1 == ld && ldc == ld;
     }
 }
