@@ -28,8 +28,8 @@ import java.util.List;
  * or {@code java -cp tests/target/test-classes:tests/target/classes:<test class path> dev.clinfer.bench.CompareOrt ...}.
  *
  * <pre>
- * CompareOrt [MODEL...] [--threads 1,2] [--rounds 15] [--warmup 5] [--paths java,opencl] [--gemm]
- *            [--budget 60] [--csv FILE] [--binding auto] [--memory fresh|inline|off] [--ort-spin] [--no-fork]
+ * CompareOrt [MODEL...] [--threads 1,2] [--rounds 15] [--warmup 5] [--warmup-seconds 3] [--paths java,opencl]
+ *            [--gemm] [--budget 60] [--csv FILE] [--binding auto] [--memory fresh|inline|off] [--ort-spin] [--no-fork]
  * </pre>
  * MODEL: a zoo folder name, {@code minilm_l6}, {@code minilm_l6@SEQ[xBATCH]}, {@code gemm[N]} or a path (see
  * {@link BenchModel}); default: resnet18 mobilenet_v2 squeezenet1_1 ppocr_det minilm_l6 minilm_l6@128.
@@ -57,7 +57,9 @@ public final class CompareOrt {
      * @param threads       thread counts
      * @param rounds        timed rounds per model and T
      * @param minRounds     the least rounds {@code budgetSeconds} may leave
-     * @param warmup        warm-up runs per engine
+     * @param warmup        warm-up runs per engine (at least)
+     * @param warmupSeconds warm-up time per engine (at least): C2 takes seconds to compile the Vector API
+     *                      kernels, and a short warm-up measured the tail of that (boxing, young GCs)
      * @param budgetSeconds cap on the timed rounds of one model at one T (0 = none)
      * @param paths         clinfer paths ({@code java}, {@code opencl}, {@code opencl-cpu}, {@code gpu}, {@code P:D})
      * @param binding       OpenCL binding
@@ -68,13 +70,14 @@ public final class CompareOrt {
      * @param childOut      (internal) where a child writes its rows
      */
     record Options(List<String> models, List<Integer> threads, int rounds, int minRounds, int warmup,
-                   double budgetSeconds, List<String> paths, String binding, boolean ortSpin, boolean fork,
+                   double warmupSeconds, double budgetSeconds, List<String> paths, String binding, boolean ortSpin, boolean fork,
                    Path csv, String memory, Path childOut) {
         static Options parse(String[] args) {
             List<String> models = new ArrayList<>();
             List<Integer> threads = List.of(1, 2);
             int rounds = 15;
             int warmup = 5;
+            double warmupSeconds = 3;
             double budget = 60;
             List<String> paths = List.of("java", "opencl");
             String binding = "auto";
@@ -91,6 +94,7 @@ public final class CompareOrt {
                             .map(String::trim).map(Integer::parseInt).toList();
                     case "--rounds" -> rounds = Integer.parseInt(value(args, ++i, a));
                     case "--warmup" -> warmup = Integer.parseInt(value(args, ++i, a));
+                    case "--warmup-seconds" -> warmupSeconds = Double.parseDouble(value(args, ++i, a));
                     case "--budget" -> budget = Double.parseDouble(value(args, ++i, a));
                     case "--paths" -> paths = Arrays.stream(value(args, ++i, a).split(",")).map(String::trim).toList();
                     case "--binding" -> binding = value(args, ++i, a);
@@ -119,7 +123,8 @@ public final class CompareOrt {
             if (gemm && models.stream().noneMatch(m -> m.startsWith("gemm"))) {
                 models.add("gemm1024");
             }
-            return new Options(models, threads, rounds, Math.min(rounds, 5), warmup, budget, paths, binding, spin,
+            return new Options(models, threads, rounds, Math.min(rounds, 5), warmup, warmupSeconds, budget, paths,
+                    binding, spin,
                     fork, csv, memory, child);
         }
 
@@ -133,7 +138,8 @@ public final class CompareOrt {
         List<String> childArgs(int t) {
             List<String> a = new ArrayList<>(models);
             a.addAll(List.of("--threads", String.valueOf(t), "--rounds", String.valueOf(rounds), "--warmup",
-                    String.valueOf(warmup), "--budget", String.valueOf(budgetSeconds), "--paths",
+                    String.valueOf(warmup), "--warmup-seconds", String.valueOf(warmupSeconds), "--budget",
+                    String.valueOf(budgetSeconds), "--paths",
                     String.join(",", paths), "--binding", binding, "--memory", memory, "--no-fork"));
             if (ortSpin) {
                 a.add("--ort-spin");
@@ -143,7 +149,8 @@ public final class CompareOrt {
     }
 
     static void usage(PrintStream out) {
-        out.println("usage: CompareOrt [MODEL...] [--threads 1,2] [--rounds 15] [--warmup 5] [--paths java,opencl]");
+        out.println("usage: CompareOrt [MODEL...] [--threads 1,2] [--rounds 15] [--warmup 5] [--warmup-seconds 3]");
+        out.println("                  [--paths java,opencl]");
         out.println("                  [--gemm] [--budget SECONDS] [--csv FILE] [--binding auto|jocl|lwjgl]");
         out.println("                  [--memory fresh|inline|off] [--ort-spin] [--no-fork]");
         out.println("MODEL: zoo folder name (resnet18 ...), minilm_l6, minilm_l6@SEQ[xBATCH], gemm[N], gemm:MxKxN,");
@@ -205,7 +212,8 @@ public final class CompareOrt {
         out.println("- ONNX Runtime " + OrtEnvironment.getEnvironment().getVersion()
                 + " (CPU EP; intra-op T, inter-op 1, sequential, all graph optimisations, spinning "
                 + (o.ortSpin() ? "on" : "off") + ")");
-        out.println("- threads " + o.threads() + ", " + o.warmup() + " warm-up runs per engine, then up to "
+        out.println("- threads " + o.threads() + ", warm-up per engine: at least " + o.warmup() + " runs and "
+                + o.warmupSeconds() + " s, then up to "
                 + o.rounds() + " rounds alternating engines (budget " + o.budgetSeconds() + " s per model and T)");
         out.println("- OpenCL: PoCL threads = T (POCL_MAX_PTHREAD_COUNT in a child JVM per T)"
                 + (o.fork() ? "" : "; --no-fork: POCL_MAX_PTHREAD_COUNT=" + System.getenv("POCL_MAX_PTHREAD_COUNT")));

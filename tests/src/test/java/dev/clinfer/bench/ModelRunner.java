@@ -148,7 +148,9 @@ final class ModelRunner {
         try {
             e = create.get();
             double last = 0;
-            for (int w = 0; w < Math.max(1, options.warmup()); w++) {
+            long start = System.nanoTime();
+            long minNanos = (long) (options.warmupSeconds() * 1e9);
+            for (int w = 0; w < Math.max(1, options.warmup()) || System.nanoTime() - start < minNanos; w++) {
                 long t0 = System.nanoTime();
                 e.run();
                 last = (System.nanoTime() - t0) / 1e6;
