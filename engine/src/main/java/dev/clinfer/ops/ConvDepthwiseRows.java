@@ -8,17 +8,21 @@ import jdk.incubator.vector.VectorSpecies;
 import java.nio.FloatBuffer;
 
 /**
- * Depthwise 3x3 convolution with padding 1 on the top and left, stride 1 or 2, on planes at least
- * one vector wide (the MobileNet shapes from 112 down to 28 columns). Each input plane is read
- * with one bulk copy into a buffer framed by a zero row above and below, and used as it is: no
- * zero-bordered or even/odd-split copy. The left and right padding columns are made in registers
- * (the first and last vector of a row shift their centre taps by one lane and fill in a zero),
- * so only those two vectors of a row differ from plain loads.
+ * Depthwise 3x3 convolution with padding 1 on the top and left and stride 1 or 2: every
+ * depthwise layer of MobileNetV2. Each input plane is read with one bulk copy into a buffer
+ * framed by a zero row above and below (and one float of slack at each end), and used as it is:
+ * no zero-bordered or even/odd-split copy.
+ *
+ * <p>Rows at least one vector wide (112 down to 28 columns) run row by row. The left and right
+ * padding columns are made in registers: the first vector of a row loads its left taps one float
+ * early (lane 0 then holds the previous row's last column) and blends a zero into lane 0, the
+ * last vector does the same for the last lane of its right taps; the vectors between are plain
+ * loads. Narrower planes (14 and 7 columns) run flattened, whole vectors spanning several rows,
+ * with the lanes in the first and last column found by comparing a column-index vector.
  *
  * <p>Stride 2 computes the stride-1 outputs of each needed row (columns are cheap in registers;
  * splitting every input row into even and odd columns was the dearer pass) and keeps the even
- * ones. Rows narrower than a vector, other kernels and other paddings stay with
- * {@link ConvDepthwiseVector}.
+ * ones. Other kernels and paddings stay with {@link ConvDepthwiseVector}.
  *
  * <p>Only code behind {@link dev.clinfer.cpu.GemmKernel#VECTOR} may name this class. Every
  * vector is of the preferred species (see {@link VectorSplit} for why that matters).

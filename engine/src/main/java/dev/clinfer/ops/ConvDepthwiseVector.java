@@ -17,7 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code ow} in each row are computed and dropped. Stride 2 runs row by row; rows narrower
  * than a vector go one vector per row through a scratch plane.
  *
- * <p>The common 3x3 case with padding 1 on planes at least a vector wide goes to
+ * <p>The common 3x3 case with padding 1 at the top and left and equal strides goes to
  * {@link ConvDepthwiseRows} first, which needs no bordered copy; this class takes the rest.
  *
  * <p>Only code behind {@link dev.clinfer.cpu.GemmKernel#VECTOR} may name this class.
