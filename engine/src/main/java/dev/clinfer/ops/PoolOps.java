@@ -15,6 +15,9 @@ import java.util.Arrays;
  * (N, C) plane independently, in parallel over N*C.
  */
 public final class PoolOps {
+    /** Floats a global pool reads per bulk copy (256 KB). */
+    private static final int GLOBAL_CHUNK_FLOATS = 1 << 16;
+
     private PoolOps() {
     }
 
@@ -268,12 +271,16 @@ public final class PoolOps {
             java.nio.FloatBuffer xb = x.floats();
             float[] yv = new float[planes];
             ctx.parallelFor(planes, Math.max(1, inS), (s, e) -> {
-                // One bulk read for the task's planes: a read per plane cost more than the sums
-                // for MobileNet's 1280 planes of 49.
-                float[] rows = new float[(e - s) * inS];
-                xb.get(s * inS, rows);
-                for (int pl = s; pl < e; pl++) {
-                    yv[pl] = (float) reduce(rows, (pl - s) * inS, inS, kind, p);
+                // One bulk read for many small planes (a read per plane cost more than the sums for
+                // MobileNet's 1280 planes of 49), in chunks so a large input is not copied whole.
+                int chunk = Math.max(1, Math.min(e - s, GLOBAL_CHUNK_FLOATS / Math.max(1, inS)));
+                float[] rows = new float[chunk * inS];
+                for (int c0 = s; c0 < e; c0 += chunk) {
+                    int c1 = Math.min(e, c0 + chunk);
+                    xb.get(c0 * inS, rows, 0, (c1 - c0) * inS);
+                    for (int pl = c0; pl < c1; pl++) {
+                        yv[pl] = (float) reduce(rows, (pl - c0) * inS, inS, kind, p);
+                    }
                 }
             });
             PoolData.store(y, yv);

@@ -172,6 +172,32 @@ class PoolOpsTest {
         assertClose(new double[] {Math.sqrt(30), Math.sqrt(50)}, node("GlobalLpPool", 2).run(xt)[0], 1e-6);
     }
 
+    /** Planes read in several bulk chunks: many small planes, and planes larger than a chunk. */
+    @Test
+    void globalPoolsOverSeveralChunks() {
+        // Two threads split the planes into 8 tasks: each task covers several chunks.
+        for (int[] shape : new int[][] {{1, 12000, 7, 7}, {2, 8, 200, 200}}) {
+            int planes = shape[0] * shape[1];
+            int size = shape[2] * shape[3];
+            float[] x = random(3, planes * size);
+            Tensor xt = Tensor.of(x, shape[0], shape[1], shape[2], shape[3]);
+            double[] avg = new double[planes];
+            double[] max = new double[planes];
+            for (int p = 0; p < planes; p++) {
+                double s = 0;
+                double m = Double.NEGATIVE_INFINITY;
+                for (int i = 0; i < size; i++) {
+                    s += x[p * size + i];
+                    m = Math.max(m, x[p * size + i]);
+                }
+                avg[p] = s / size;
+                max[p] = m;
+            }
+            assertClose(avg, node("GlobalAveragePool", 1).run(xt)[0], 1e-6);
+            assertClose(max, node("GlobalMaxPool", 1).run(xt)[0], 0);
+        }
+    }
+
     @Test
     void lpPoolP2() {
         float[] x = {3, 4, 0, 1};
