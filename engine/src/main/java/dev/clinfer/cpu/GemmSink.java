@@ -5,7 +5,8 @@ import java.nio.FloatBuffer;
 /**
  * A GEMM's C kept in a {@link FloatBuffer} (a float32 tensor's direct memory) instead of a
  * {@code float[]}: the vector kernel computes each tile in a per-thread array and stores it here
- * with one bulk copy per row while it is still in cache. A result first built in a whole-size
+ * while it is still in cache, with one bulk copy per row (one for the whole tile when it spans
+ * whole rows of C). A result first built in a whole-size
  * array and then copied into the tensor made a second pass over memory for every Conv output.
  *
  * <p>With an addend (a residual of C's layout) each tile starts from the addend's values, so C

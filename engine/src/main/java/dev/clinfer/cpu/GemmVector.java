@@ -208,7 +208,7 @@ final class GemmVector {
         final boolean epi = rowBias != null || lo != Float.NEGATIVE_INFINITY || hi != Float.POSITIVE_INFINITY;
         final boolean accumulate = sink != null ? sink.adds() : add;
         // With one k block and nothing to add, bias and clamp go into the kernel's registers.
-        final float[] clamp = epi && !accumulate && k <= KC ? new float[] {lo, hi} : null;
+        final boolean fuse = epi && !accumulate && k <= KC;
         RangeBody body = (t0, t1) -> {
             float[] scratch = new float[MR * NR];
             float[] block = bp != null ? null : takeBlock(SPARE_BLOCK, Math.min(KC, k) * ncp * NR);
@@ -236,8 +236,8 @@ final class GemmVector {
                     }
                 }
                 tile(m, n, k, ip0, ip1, jp0, jp1, ap, bp, src, block, tileC, tOff, tLd, accumulate, scratch,
-                        clamp, rowBias);
-                if (epi && clamp == null) {
+                        fuse, rowBias, lo, hi);
+                if (epi && !fuse) {
                     epilogue(i0, i1, j0, j1, tileC, tOff, tLd, rowBias, lo, hi);
                 }
                 if (tail != null) {
@@ -277,7 +277,7 @@ final class GemmVector {
 
     private static void tile(int m, int n, int k, int ip0, int ip1, int jp0, int jp1, float[] ap, float[] bp,
                              GemmBSource src, float[] block, float[] c, int cOff, int ldc, boolean add,
-                             float[] scratch, float[] clamp, float[] rowBias) {
+                             float[] scratch, boolean fuse, float[] rowBias, float lo, float hi) {
         for (int pc = 0; pc < k; pc += KC) {
             int kc = Math.min(KC, k - pc);
             boolean acc = add || pc > 0;
@@ -302,16 +302,16 @@ final class GemmVector {
                     int i0 = ip * MR;
                     int rows = Math.min(MR, m - i0);
                     int ao = ip * k * MR + pc * MR;
-                    if (rows == MR && w == NR && clamp != null) {
+                    if (rows == MR && w == NR && fuse) {
                         GemmVectorFused.kernel8x2(kc, ap, ao, b, bo, c, cOff + i0 * ldc + j0, ldc, rowBias, i0,
-                                clamp[0], clamp[1]);
+                                lo, hi);
                     } else if (rows == MR && w == NR) {
                         if (acc) {
                             kernel8x2Acc(kc, ap, ao, b, bo, c, cOff + i0 * ldc + j0, ldc);
                         } else {
                             kernel8x2(kc, ap, ao, b, bo, c, cOff + i0 * ldc + j0, ldc);
                         }
-                    } else if (rows == MR && w == L && clamp == null) {
+                    } else if (rows == MR && w == L && !fuse) {
                         if (acc) {
                             kernel8x1Acc(kc, ap, ao, b, bo, c, cOff + i0 * ldc + j0, ldc);
                         } else {
@@ -330,14 +330,13 @@ final class GemmVector {
                                 for (int j = 0; j < w; j++) {
                                     c[cr + j] += scratch[sr + j];
                                 }
-                            } else if (clamp != null) {
-                                float bias = rowBias == null ? 0f : rowBias[i0 + r];
-                                for (int j = 0; j < w; j++) {
-                                    c[cr + j] = Math.min(clamp[1], Math.max(clamp[0], scratch[sr + j] + bias));
-                                }
                             } else {
                                 System.arraycopy(scratch, sr, c, cr, w);
                             }
+                        }
+                        if (fuse) {
+                            // The fused kernel's bias and clamp, for this edge micro-tile alone.
+                            epilogue(i0, i0 + rows, j0, j0 + w, c, cOff, ldc, rowBias, lo, hi);
                         }
                     }
                 }
